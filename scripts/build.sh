@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Builds one configuration: scripts/build.sh release|debug|asan [targets...]
+# Output in build/<config>. Parallelism follows the machine's cores.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+config="${1:-release}"
+shift || true
+case "$config" in
+  release) flags=(-DCMAKE_BUILD_TYPE=Release) ;;
+  debug)   flags=(-DCMAKE_BUILD_TYPE=Debug) ;;
+  asan)    flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DCARDINAL_SANITIZE=ON) ;;
+  fuzz)    flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DCARDINAL_FUZZ=ON -DCARDINAL_MIMALLOC=OFF
+                  -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++) ;;
+  *) echo "unknown configuration: $config" >&2; exit 2 ;;
+esac
+cmake -S . -B "build/$config" -G Ninja "${flags[@]}" >/dev/null
+ninja -C "build/$config" "$@"

@@ -1,0 +1,17 @@
+// Registration of the data-command families. A new family adds one line here and one in
+// RegisterAllFamilies; a new command touches only its family file.
+#pragma once
+
+#include "commands/command.h"
+
+namespace cardinal::commands {
+
+void RegisterStringFamily(CommandRegistry* r);
+void RegisterGenericFamily(CommandRegistry* r);  // keyspace + TTL commands
+
+inline void RegisterAllFamilies(CommandRegistry* r) {
+  RegisterStringFamily(r);
+  RegisterGenericFamily(r);
+}
+
+}  // namespace cardinal::commands

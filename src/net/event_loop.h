@@ -1,0 +1,80 @@
+// EventLoop: one epoll instance driven by one thread.
+//
+// Each worker thread runs one loop; a connection is registered with exactly one loop for its
+// whole life, so its state needs no locks. Other threads talk to a loop only through Post(),
+// which queues a closure and wakes the loop through an eventfd. The loop knows nothing about
+// RESP: it calls IoHandler::OnEvent with the epoll event bits (Pelikan's split between the event
+// loop and the protocol). A later io_uring backend would implement the same interface.
+#pragma once
+
+#include <sys/epoll.h>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <vector>
+
+namespace cardinal::net {
+
+class IoHandler {
+ public:
+  virtual ~IoHandler() = default;
+  virtual void OnEvent(uint32_t events) = 0;
+};
+
+class EventLoop {
+ public:
+  EventLoop();
+  ~EventLoop();
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
+
+  // Registers `fd` for `events` (EPOLLIN/EPOLLOUT/EPOLLEXCLUSIVE...). Returns false on error.
+  bool Add(int fd, uint32_t events, IoHandler* handler);
+  bool Modify(int fd, uint32_t events, IoHandler* handler);
+  void Remove(int fd);
+
+  // Thread-safe: runs `fn` on the loop's thread soon.
+  void Post(std::function<void()> fn);
+  // Runs `fn` every `period_ms` on the loop's thread (serverCron's place).
+  void AddTimer(int period_ms, std::function<void()> fn);
+  // Runs `fn` after each batch of events, before sleeping (beforeSleep's place: flush replies).
+  void SetBeforeSleep(std::function<void()> fn) { before_sleep_ = std::move(fn); }
+
+  // Runs until Stop(). Must be called on the loop's thread.
+  void Run();
+  // Thread-safe.
+  void Stop();
+
+ private:
+  struct Timer {
+    int period_ms;
+    int64_t next_ms;
+    std::function<void()> fn;
+  };
+  class Waker : public IoHandler {
+   public:
+    explicit Waker(EventLoop* loop) : loop_(loop) {}
+    void OnEvent(uint32_t) override;
+   private:
+    EventLoop* loop_;
+  };
+  void RunTimers();
+  void RunPosted();
+
+  int epfd_ = -1;
+  int wake_fd_ = -1;
+  Waker waker_{this};
+  std::atomic<bool> stop_{false};
+  std::mutex posted_mu_;
+  std::vector<std::function<void()>> posted_;
+  std::vector<Timer> timers_;
+  std::function<void()> before_sleep_;
+};
+
+int64_t MonotonicMs();
+int64_t UnixTimeMs();
+int64_t UnixTimeUs();
+
+}  // namespace cardinal::net

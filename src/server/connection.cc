@@ -1,0 +1,247 @@
+#include "server/connection.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "common/logging.h"
+#include "server/server.h"
+
+namespace cardinal::server {
+
+namespace {
+constexpr size_t kReadChunk = 16 * 1024;
+// Above this many unsent reply bytes we stop reading the client: it is not consuming what it
+// asked for, and reading on would only grow our buffers (backpressure instead of a limit).
+constexpr size_t kPauseReadingAbove = 4 * 1024 * 1024;
+// Reads per readiness event, so one flooding client cannot starve the others on its thread.
+constexpr int kMaxReadsPerEvent = 16;
+}  // namespace
+
+Connection::Connection(Server* server, Worker* worker, int fd, uint64_t id, std::string addr,
+                       std::string laddr)
+    : server_(server), worker_(worker), fd_(fd), info_(std::make_shared<ClientInfo>()),
+      reply_(&out_) {
+  info_->id = id;
+  info_->addr = std::move(addr);
+  info_->laddr = std::move(laddr);
+  info_->fd = fd;
+  info_->created_ms = net::UnixTimeMs();
+  info_->last_interaction_ms = info_->created_ms;
+  state_.id = id;
+  state_.info = info_.get();
+  state_.authenticated = server->config().requirepass.Get().empty();
+}
+
+Connection::~Connection() {
+  if (!closed_) Close();
+}
+
+void Connection::Start() { worker_->loop().Add(fd_, EPOLLIN | EPOLLRDHUP, this); }
+
+void Connection::Close() {
+  if (closed_) return;
+  closed_ = true;
+  // A watching client leaves no registrations behind.
+  if (!state_.watched.empty()) {
+    auto& ks = server_->keyspace();
+    for (auto& w : state_.watched) {
+      storage::Shard& s = ks.shard(storage::ShardOf(w.key));
+      std::lock_guard lk(s.mu);
+      auto& map = s.watchers[w.db];
+      auto it = map.find(w.key);
+      if (it == map.end()) continue;
+      std::erase(it->second, state_.watch_flag.get());
+      if (it->second.empty()) map.erase(it);
+    }
+    state_.watched.clear();
+  }
+  worker_->loop().Remove(fd_);
+  ::close(fd_);
+  server_->UnregisterClient(this);
+  worker_->Retire(this);
+}
+
+void Connection::OnEvent(uint32_t events) {
+  if (closed_) return;
+  if (events & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP)) {
+    HandleRead();
+    if (closed_) return;
+  }
+  if (events & EPOLLOUT) {
+    if (!FlushOutput()) return;
+    // Writing freed room: resume input that backpressure left unprocessed.
+    if (in_len_ > 0 && out_.size() - out_sent_ < kPauseReadingAbove) {
+      ProcessInput();
+      if (closed_) return;
+      FlushOutput();
+    }
+  }
+}
+
+void Connection::HandleRead() {
+  // Limits are re-read per event so CONFIG SET proto-max-bulk-len applies to open connections.
+  protocol::RequestParser::Limits limits;
+  limits.max_bulk_len = server_->config().cmd.proto_max_bulk_len.load(std::memory_order_relaxed);
+  parser_.set_limits(limits);
+  for (int round = 0; round < kMaxReadsPerEvent; round++) {
+    if (out_.size() - out_sent_ >= kPauseReadingAbove) break;  // backpressure
+    // Grow geometrically as data actually arrives; a bulk length claim never sizes the buffer.
+    size_t want = kReadChunk;
+    size_t needed = parser_.BytesWanted();
+    if (needed > in_len_ && needed - in_len_ > want) {
+      want = std::min<size_t>(needed - in_len_, std::max<size_t>(in_len_, kReadChunk));
+    }
+    if (in_.size() - in_len_ < want) in_.resize(in_len_ + want);
+    ssize_t n = ::read(fd_, in_.data() + in_len_, in_.size() - in_len_);
+    if (n > 0) {
+      in_len_ += static_cast<size_t>(n);
+      server_->stats().net_input_bytes.fetch_add(n, std::memory_order_relaxed);
+      info_->last_interaction_ms.store(net::UnixTimeMs(), std::memory_order_relaxed);
+      ProcessInput();
+      if (closed_) return;
+      if (static_cast<size_t>(n) < want) break;  // drained the socket
+      continue;
+    }
+    if (n == 0) {
+      Close();
+      return;
+    }
+    if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+    if (errno == EINTR) continue;
+    Close();
+    return;
+  }
+  if (!closed_) FlushOutput();
+}
+
+void Connection::ProtocolError(const std::string& msg) {
+  std::string err = "ERR ";
+  err += msg;
+  reply_.SendError(err);
+  server_->CountError(err);
+  FlushOutput();
+  if (!closed_) Close();
+}
+
+void Connection::ProcessInput() {
+  size_t pos = 0;
+  while (pos < in_len_ && !closed_ && !state_.close_after_reply) {
+    if (out_.size() - out_sent_ >= kPauseReadingAbove) break;  // backpressure
+    size_t consumed = 0;
+    auto r = parser_.Parse(std::string_view(in_.data() + pos, in_len_ - pos), &args_, &consumed);
+    if (r == protocol::RequestParser::Result::kIncomplete) break;
+    if (r == protocol::RequestParser::Result::kError) {
+      ProtocolError(parser_.error());
+      return;
+    }
+    if (!args_.empty()) {
+      server_->Dispatch(this, args_);
+      if (closed_) return;
+    }
+    pos += consumed;
+    if (!CheckOutputLimits()) return;
+  }
+  if (pos > 0) {
+    std::memmove(in_.data(), in_.data() + pos, in_len_ - pos);
+    in_len_ -= pos;
+  }
+  // Give memory back after a large request.
+  if (in_len_ == 0 && in_.size() > 64 * 1024) {
+    in_.clear();
+    in_.shrink_to_fit();
+  }
+  info_->qbuf.store(in_len_, std::memory_order_relaxed);
+  if (static_cast<int64_t>(in_len_) >
+      server_->config().client_query_buffer_limit.load(std::memory_order_relaxed)) {
+    CLOG(kWarning, "Closing client that reached max query buffer length: id={} addr={} qbuf={}",
+         info_->id, info_->addr, in_len_);
+    server_->stats().client_query_buffer_limit_disconnections.fetch_add(1);
+    Close();
+  }
+}
+
+bool Connection::CheckOutputLimits() {
+  size_t pending = out_.size() - out_sent_;
+  info_->obuf.store(pending, std::memory_order_relaxed);
+  OutputLimit lim = server_->config().NormalOutputLimit();
+  bool over_hard = lim.hard > 0 && static_cast<int64_t>(pending) > lim.hard;
+  bool over_soft = false;
+  if (lim.soft > 0 && static_cast<int64_t>(pending) > lim.soft) {
+    int64_t now = net::UnixTimeMs();
+    if (soft_limit_since_ms_ == 0) soft_limit_since_ms_ = now;
+    over_soft = now - soft_limit_since_ms_ >= lim.soft_seconds * 1000;
+  } else {
+    soft_limit_since_ms_ = 0;
+  }
+  if (over_hard || over_soft) {
+    CLOG(kWarning,
+         "Client id={} addr={} scheduled to be closed ASAP for overcoming of output buffer limits.",
+         info_->id, info_->addr);
+    server_->stats().client_output_buffer_limit_disconnections.fetch_add(1);
+    Close();
+    return false;
+  }
+  return true;
+}
+
+bool Connection::FlushOutput() {
+  while (out_sent_ < out_.size()) {
+    ssize_t n = ::send(fd_, out_.data() + out_sent_, out_.size() - out_sent_, MSG_NOSIGNAL);
+    if (n > 0) {
+      out_sent_ += static_cast<size_t>(n);
+      server_->stats().net_output_bytes.fetch_add(n, std::memory_order_relaxed);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+    Close();
+    return false;
+  }
+  if (out_sent_ == out_.size()) {
+    out_sent_ = 0;
+    if (out_.capacity() > 1024 * 1024) {
+      std::string().swap(out_);  // release a large buffer once drained
+    } else {
+      out_.clear();
+    }
+    if (state_.close_after_reply) {
+      Close();
+      return false;
+    }
+  } else if (out_sent_ > 1024 * 1024) {
+    out_.erase(0, out_sent_);
+    out_sent_ = 0;
+  }
+  info_->obuf.store(out_.size() - out_sent_, std::memory_order_relaxed);
+  UpdateWriteInterest();
+  return true;
+}
+
+void Connection::UpdateWriteInterest() {
+  bool want = out_sent_ < out_.size();
+  if (want == want_write_) return;
+  want_write_ = want;
+  worker_->loop().Modify(fd_, EPOLLIN | EPOLLRDHUP | (want ? EPOLLOUT : 0), this);
+}
+
+void Connection::Cron(int64_t now_ms) {
+  if (closed_) return;
+  if (info_->kill_requested.load()) {
+    Close();
+    return;
+  }
+  int64_t timeout = server_->config().timeout.load(std::memory_order_relaxed);
+  // Like Redis, clients in MULTI... are still subject to the timeout; blocked ones will not be.
+  if (timeout > 0 &&
+      now_ms - info_->last_interaction_ms.load(std::memory_order_relaxed) > timeout * 1000) {
+    CLOG(kVerbose, "Closing idle client");
+    Close();
+    return;
+  }
+  if (out_sent_ < out_.size()) CheckOutputLimits();
+}
+
+}  // namespace cardinal::server

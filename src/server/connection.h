@@ -1,0 +1,98 @@
+// Connection: one client socket, its buffers, parser and command state.
+//
+// A connection belongs to one worker thread for its whole life; only that thread touches its
+// buffers and ClientState. Other threads see it through ClientInfo (CLIENT LIST/KILL), whose
+// fields are atomics or guarded by the server's client registry mutex.
+//
+// Read path: read() into `in_`, parse as many complete commands as the bytes hold, dispatch each
+// (replies append to `out_`), then write `out_` once: pipelined commands cost one read and one
+// write per batch. A client whose unsent replies pile up stops being read (backpressure) so it
+// cannot make the server grow without bound; limits close it with Redis's rules.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "commands/context.h"
+#include "net/event_loop.h"
+#include "protocol/reply_builder.h"
+#include "protocol/resp_parser.h"
+
+namespace cardinal::server {
+
+class Server;
+class Worker;
+
+// What other threads may read about a client (CLIENT LIST, INFO clients, CLIENT KILL).
+struct ClientInfo {
+  uint64_t id = 0;
+  std::string addr;   // "ip:port"
+  std::string laddr;
+  int fd = -1;
+  int64_t created_ms = 0;
+  std::string name;   // GUARDED_BY(Server::clients_mu_)
+  std::string lib_name, lib_ver;  // GUARDED_BY(Server::clients_mu_)
+  std::atomic<int64_t> last_interaction_ms{0};
+  std::atomic<int> db{0};
+  std::atomic<int> resp{2};
+  std::atomic<bool> in_multi{false};
+  std::atomic<int> multi_count{-1};
+  std::atomic<int> watch_count{0};
+  std::atomic<size_t> qbuf{0};
+  std::atomic<size_t> obuf{0};
+  std::atomic<const commands::Command*> last_cmd{nullptr};
+  std::atomic<bool> kill_requested{false};
+  std::atomic<uint64_t> tot_cmds{0};
+};
+
+class Connection : public net::IoHandler {
+ public:
+  Connection(Server* server, Worker* worker, int fd, uint64_t id, std::string addr,
+             std::string laddr);
+  ~Connection() override;
+
+  void Start();
+  void OnEvent(uint32_t events) override;
+  // Closes the socket and unregisters; the object is freed by the worker after the event batch.
+  void Close();
+  bool closed() const { return closed_; }
+
+  ClientInfo& info() { return *info_; }
+  std::shared_ptr<ClientInfo> shared_info() { return info_; }
+  commands::ClientState& state() { return state_; }
+  std::string* output() { return &out_; }
+  int fd() const { return fd_; }
+  // Called by the worker's cron: idle timeout and soft output-limit checks.
+  void Cron(int64_t now_ms);
+
+ private:
+  void HandleRead();
+  void ProcessInput();
+  bool FlushOutput();  // false if the connection was closed
+  void UpdateWriteInterest();
+  bool CheckOutputLimits();
+  void ProtocolError(const std::string& msg);
+
+  Server* server_;
+  Worker* worker_;
+  int fd_;
+  bool closed_ = false;
+  bool want_write_ = false;
+  std::shared_ptr<ClientInfo> info_;
+
+  std::string in_;
+  size_t in_len_ = 0;
+  std::string out_;
+  size_t out_sent_ = 0;
+  int64_t soft_limit_since_ms_ = 0;
+
+  protocol::RequestParser parser_;
+  protocol::ReplyBuilder reply_;
+  commands::ClientState state_;
+  std::vector<std::string_view> args_;
+};
+
+}  // namespace cardinal::server

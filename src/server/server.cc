@@ -1,0 +1,455 @@
+#include "server/server.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <random>
+
+#include "commands/families.h"
+#include "common/logging.h"
+#include "common/version.h"
+#include "common/string_util.h"
+#include "protocol/errors.h"
+#include "server/families.h"
+#include "server/listener.h"
+
+namespace cardinal::server {
+
+// ---------------------------------------------------------------------------------------------
+// Worker
+
+Worker::Worker(Server* server, int index) : server_(server), index_(index) {
+  rng_ = std::random_device{}() | 1;
+  loop_.SetBeforeSleep([this] { FreeRetired(); });
+  int hz = static_cast<int>(server->config().hz.load());
+  loop_.AddTimer(1000 / std::max(1, std::min(hz, 500)), [this] { Cron(); });
+}
+
+void Worker::AddConnection(std::unique_ptr<Connection> c) {
+  Connection* raw = c.get();
+  conns_[raw] = std::move(c);
+  server_->RegisterClient(raw);
+  raw->Start();
+}
+
+void Worker::Retire(Connection* c) { retired_.push_back(c); }
+
+void Worker::FreeRetired() {
+  for (Connection* c : retired_) conns_.erase(c);
+  retired_.clear();
+}
+
+void Worker::Cron() {
+  int64_t now = net::UnixTimeMs();
+  for (auto& [ptr, conn] : conns_) ptr->Cron(now);
+  ActiveExpireCycle();
+  FreeRetired();
+}
+
+// Active expiry, Redis-style adaptive sampling. Each worker owns the shards i with
+// i % workers == index. Per shard and database with volatile keys, sample 20 keys with a TTL and
+// delete the expired ones; repeat while more than 10% of a sample was expired (many expired keys
+// remain), but stop after a time budget of ~25% of a cron period (Redis's ACTIVE_EXPIRE_CYCLE_
+// SLOW_TIME_PERC) so a mass expiry never stalls clients. The share of expired-but-present keys
+// is thereby bounded near 10% of volatile keys, and CPU per cycle is bounded by the budget.
+void Worker::ActiveExpireCycle() {
+  auto& ks = server_->keyspace();
+  int workers = server_->num_workers();
+  int hz = static_cast<int>(std::max<int64_t>(1, server_->config().hz.load()));
+  int64_t effort = std::clamp<int64_t>(server_->config().active_expire_effort.load(), 1, 10);
+  const unsigned samples = static_cast<unsigned>(20 + 5 * (effort - 1));
+  const int64_t budget_us = 1000000 / hz * (25 + 2 * (effort - 1)) / 100 / std::max(1, workers);
+  int64_t start = net::UnixTimeUs();
+  int64_t now_ms = start / 1000;
+  for (unsigned s = static_cast<unsigned>(index_); s < storage::kShardCount;
+       s += static_cast<unsigned>(workers)) {
+    storage::Shard& shard = ks.shard(s);
+    for (int db = 0; db < ks.num_dbs(); db++) {
+      if (shard.dbs[db]->expires.size() == 0) continue;  // racy read: only a hint
+      std::vector<storage::PropagatedCommand> records;
+      std::lock_guard lk(shard.mu);
+      storage::Db view(&ks, db, now_ms, &records);
+      for (int round = 0; round < 16; round++) {
+        size_t expired = view.ActiveExpireSample(s, samples, &rng_);
+        if (expired * 10 <= samples) break;
+        if (net::UnixTimeUs() - start > budget_us) break;
+      }
+      ks.propagator().Emit(records);
+    }
+    if (net::UnixTimeUs() - start > budget_us) break;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server
+
+Server::Server() {
+  RegisterServerConfig(&config_, &registry_);
+  commands::RegisterAllFamilies(&commands_);
+  RegisterServerFamilies(&commands_);
+  std::random_device rd;
+  static const char* kHex = "0123456789abcdef";
+  for (int i = 0; i < 40; i++) run_id_.push_back(kHex[rd() % 16]);
+}
+
+Server::~Server() = default;
+
+Status Server::Configure(const std::vector<std::string>& argv, char** envp) {
+  std::vector<std::string> args(argv.begin() + 1, argv.end());
+  Status st = registry_.LoadStartup(args, envp);
+  if (!st.ok()) return st;
+  config_file_ = registry_.config_file();
+  LogOptions log;
+  log.level = static_cast<LogLevel>(LogLevelStorage()->load());
+  log.format = static_cast<LogFormat>(LogFormatStorage()->load());
+  log.file = config_.logfile.Get();
+  return InitLogging(log);
+}
+
+std::vector<int> Server::listening_ports() const {
+  std::vector<int> out;
+  for (auto& l : listeners_) out.push_back(l->port());
+  return out;
+}
+
+Status Server::Bind() {
+  int port = static_cast<int>(config_.port.load());
+  std::string bind = config_.bind.Get();
+  std::vector<std::string> addrs;
+  size_t p = 0;
+  while (p < bind.size()) {
+    size_t q = bind.find(' ', p);
+    if (q == std::string::npos) q = bind.size();
+    if (q > p) addrs.push_back(bind.substr(p, q - p));
+    p = q + 1;
+  }
+  if (addrs.empty()) addrs = {"*", "-::*"};
+  for (const auto& a : addrs) {
+    std::unique_ptr<Listener> l;
+    Status st = Listener::Open(a, port, static_cast<int>(config_.tcp_backlog.load()), &l);
+    if (!st.ok()) return st;
+    if (l) listeners_.push_back(std::move(l));
+  }
+  if (listeners_.empty()) return Status::IOError("Failed listening on any address");
+  return Status::Ok();
+}
+
+void Server::OpenPropagationLog() {
+  std::string path = config_.propagation_log_file.Get();
+  if (path.empty()) return;
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    CLOG(kWarning, "Cannot open propagation-log-file {}: {}", path, strerror(errno));
+    return;
+  }
+  keyspace_->propagator().AddSink(std::make_shared<storage::FilePropagationSink>(fd));
+}
+
+namespace {
+class SignalHandler : public net::IoHandler {
+ public:
+  SignalHandler(Server* s, int fd) : server_(s), fd_(fd) {}
+  void OnEvent(uint32_t) override {
+    signalfd_siginfo si;
+    while (read(fd_, &si, sizeof(si)) == sizeof(si)) {
+      const char* name = si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM";
+      CLOG(kWarning, "Received {} scheduling shutdown...", name);
+      server_->RequestShutdown();
+    }
+  }
+
+ private:
+  Server* server_;
+  int fd_;
+};
+}  // namespace
+
+void Server::RequestShutdown() {
+  shutdown_.store(true);
+  for (auto& w : workers_) w->loop().Stop();
+}
+
+int Server::Run() {
+  start_time_ms_ = net::UnixTimeMs();
+  lastsave_unix_ = start_time_ms_ / 1000;
+  int64_t threads = config_.threads.load();
+  if (threads <= 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  config_.threads.store(threads);
+
+  lazy_freer_ = std::make_unique<storage::LazyFreer>();
+  keyspace_ = std::make_unique<storage::Keyspace>(static_cast<int>(config_.databases.load()),
+                                                  lazy_freer_.get());
+  OpenPropagationLog();
+
+  std::string dir = config_.dir.Get();
+  if (!dir.empty()) {
+    ::mkdir(dir.c_str(), 0755);
+    if (chdir(dir.c_str()) != 0) {
+      CLOG(kWarning, "Can't chdir to '{}': {}", dir, strerror(errno));
+      return 1;
+    }
+  }
+
+  CLOG(kNotice, "oO0OoO0OoO0Oo Cardinal is starting oO0OoO0OoO0Oo");
+  CLOG(kNotice, "Cardinal version={}, redis compatibility={}, pid={}, just started",
+       kCardinalVersion, kRedisCompatVersion, getpid());
+  if (config_file_.empty()) {
+    CLOG(kWarning,
+         "Warning: no config file specified, using the default config. In order to specify a "
+         "config file use cardinal-server /path/to/cardinal.conf");
+  } else {
+    CLOG(kNotice, "Configuration loaded");
+  }
+
+  Status st = Bind();
+  if (!st.ok()) {
+    CLOG(kWarning, "{}", st.message());
+    return 1;
+  }
+
+  std::string pidfile = config_.pidfile.Get();
+  if (!pidfile.empty()) {
+    std::ofstream(pidfile) << getpid() << "\n";
+  }
+
+  // Signals: handled on worker 0's loop through a signalfd; SIGPIPE is ignored (send uses
+  // MSG_NOSIGNAL anyway). Block them before starting threads so every thread inherits the mask.
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGTERM);
+  sigaddset(&mask, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &mask, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  int sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+
+  for (int i = 0; i < threads; i++) workers_.push_back(std::make_unique<Worker>(this, i));
+  std::vector<std::unique_ptr<AcceptHandler>> accept_handlers;
+  for (auto& w : workers_) {
+    for (auto& l : listeners_) {
+      accept_handlers.push_back(std::make_unique<AcceptHandler>(this, w.get(), l.get()));
+      w->loop().Add(l->fd(), EPOLLIN | EPOLLEXCLUSIVE, accept_handlers.back().get());
+    }
+  }
+  SignalHandler sig_handler(this, sfd);
+  workers_[0]->loop().Add(sfd, EPOLLIN, &sig_handler);
+
+  CLOG(kNotice, "Server initialized with {} worker thread(s)", threads);
+  for (auto& l : listeners_) {
+    CLOG(kNotice, "Listening on {}:{}", l->address(), l->port());
+  }
+  CLOG(kNotice, "Ready to accept connections tcp");
+
+  for (size_t i = 1; i < workers_.size(); i++) {
+    threads_.emplace_back([this, i] { workers_[i]->loop().Run(); });
+  }
+  if (!shutdown_.load()) workers_[0]->loop().Run();
+  for (auto& w : workers_) w->loop().Stop();
+  for (auto& t : threads_) t.join();
+
+  CLOG(kWarning, "User requested shutdown...");
+  if (!pidfile.empty()) {
+    CLOG(kNotice, "Removing the pid file.");
+    unlink(pidfile.c_str());
+  }
+  // Close client connections on their own threads' objects now that all loops stopped.
+  workers_.clear();
+  lazy_freer_->Drain();
+  CLOG(kWarning, "Cardinal is now ready to exit, bye bye...");
+  close(sfd);
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Client registry
+
+void Server::RegisterClient(Connection* c) {
+  std::lock_guard lk(clients_mu_);
+  clients_[c->info().id] = c;
+  stats_.connected_clients.fetch_add(1);
+}
+
+void Server::UnregisterClient(Connection* c) {
+  std::lock_guard lk(clients_mu_);
+  if (clients_.erase(c->info().id) > 0) stats_.connected_clients.fetch_sub(1);
+}
+
+std::vector<std::shared_ptr<ClientInfo>> Server::ClientInfos() {
+  std::lock_guard lk(clients_mu_);
+  std::vector<std::shared_ptr<ClientInfo>> out;
+  out.reserve(clients_.size());
+  for (auto& [id, c] : clients_) out.push_back(c->shared_info());
+  std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a->id < b->id; });
+  return out;
+}
+
+bool Server::KillClient(uint64_t id) {
+  std::lock_guard lk(clients_mu_);
+  auto it = clients_.find(id);
+  if (it == clients_.end()) return false;
+  it->second->info().kill_requested.store(true);
+  // The owner closes it on its next cron tick (at most 1/hz later), on its own thread.
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statistics
+
+void Server::CountError(std::string_view error_text) {
+  size_t sp = error_text.find(' ');
+  std::string prefix(error_text.substr(0, sp == std::string_view::npos ? error_text.size() : sp));
+  if (prefix.size() > 64) prefix.resize(64);
+  stats_.total_error_replies.fetch_add(1, std::memory_order_relaxed);
+  std::lock_guard lk(errors_mu_);
+  // Redis caps distinct error codes at 128 to keep INFO bounded.
+  if (error_stats_.size() >= 128 && !error_stats_.count(prefix)) return;
+  error_stats_[prefix]++;
+}
+
+std::map<std::string, uint64_t> Server::ErrorStats() {
+  std::lock_guard lk(errors_mu_);
+  return error_stats_;
+}
+
+void Server::ResetStats() {
+  {
+    std::lock_guard lk(errors_mu_);
+    error_stats_.clear();
+  }
+  auto reset_cmd = [](const commands::Command& c) {
+    c.stats().calls = 0;
+    c.stats().usec = 0;
+    c.stats().rejected_calls = 0;
+    c.stats().failed_calls = 0;
+  };
+  for (auto& c : commands_.all()) {
+    reset_cmd(*c);
+    for (auto& s : c->subcommands()) reset_cmd(*s);
+  }
+  stats_.total_connections_received = 0;
+  stats_.total_commands_processed = 0;
+  stats_.rejected_connections = 0;
+  stats_.net_input_bytes = 0;
+  stats_.net_output_bytes = 0;
+  stats_.total_error_replies = 0;
+  for (unsigned i = 0; i < storage::kShardCount; i++) {
+    auto& s = keyspace_->shard(i).stats;
+    s.keyspace_hits = 0;
+    s.keyspace_misses = 0;
+    s.expired_keys = 0;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dispatch: the checks every command passes, in Redis's order.
+
+static void UnknownCommandError(commands::ArgList args, std::string* out) {
+  out->assign("ERR unknown command '");
+  out->append(args[0].substr(0, 128));
+  out->append("', with args beginning with: ");
+  size_t budget_start = out->size();
+  for (size_t i = 1; i < args.size() && out->size() - budget_start < 128; i++) {
+    size_t room = 128 - (out->size() - budget_start);
+    out->append("'").append(args[i].substr(0, room)).append("' ");
+  }
+}
+
+void Server::Dispatch(Connection* conn, commands::ArgList args) {
+  commands::ClientState& st = conn->state();
+  protocol::ReplyBuilder reply(conn->output());
+  reply.set_resp3(st.resp3);
+  commands::CommandContext ctx(this, keyspace_.get(), &st, &reply, &config_.cmd);
+
+  const commands::Command* cmd = commands_.Find(args[0]);
+  std::string err;
+  if (cmd == nullptr) {
+    UnknownCommandError(args, &err);
+  } else if (cmd->has_subcommands()) {
+    if (args.size() < 2) {
+      // A container with its own handler (bare COMMAND) runs it; others need a subcommand.
+      if (cmd->spec().handler == nullptr) {
+        err = "ERR wrong number of arguments for '" + cmd->full_name() + "' command";
+        cmd->stats().rejected_calls++;
+      }
+    } else if (const commands::Command* sub = cmd->FindSubcommand(args[1]); sub != nullptr) {
+      cmd = sub;
+    } else {
+      err = "ERR unknown subcommand '" + std::string(args[1].substr(0, 128)) + "'. Try " +
+            ToUpperAscii(args[0]) + " HELP.";
+      cmd = nullptr;
+    }
+  }
+  if (err.empty() && !cmd->CheckArity(args.size())) {
+    err = "ERR wrong number of arguments for '" + cmd->full_name() + "' command";
+    cmd->stats().rejected_calls++;
+  }
+  if (err.empty() && !st.authenticated && !(cmd->spec().flags & commands::kNoAuth)) {
+    err = protocol::kNoAuthErr;
+    cmd->stats().rejected_calls++;
+  }
+  if (!err.empty()) {
+    if (st.multi.active) st.multi.aborted = true;
+    reply.SendError(err);
+    CountError(err);
+    return;
+  }
+
+  conn->info().last_cmd.store(cmd, std::memory_order_relaxed);
+  if (st.multi.active && (cmd->spec().flags & commands::kNoMulti)) {
+    // Rejected, and like any rejection inside MULTI it dooms the transaction (EXECABORT).
+    std::string e = "ERR Command not allowed inside a transaction";
+    st.multi.aborted = true;
+    cmd->stats().rejected_calls++;
+    reply.SendError(e);
+    CountError(e);
+    return;
+  }
+  if (st.multi.active && !(cmd->spec().flags & commands::kTransactionControl)) {
+    st.multi.queued.emplace_back(args.begin(), args.end());
+    st.multi.queued_cmds.push_back(cmd);
+    conn->info().multi_count.store(static_cast<int>(st.multi.queued.size()));
+    reply.SendSimple("QUEUED");
+    return;
+  }
+
+  size_t before = conn->output()->size();
+  bool skip_this = st.skip_next_reply;
+  st.skip_next_reply = false;
+  Execute(cmd, args, ctx);
+  conn->info().tot_cmds.fetch_add(1, std::memory_order_relaxed);
+  conn->info().db.store(st.db, std::memory_order_relaxed);
+  // CLIENT REPLY OFF|SKIP: drop this command's reply (CLIENT REPLY OFF/SKIP get none themselves).
+  if (skip_this || st.suppress_current_reply ||
+      st.reply_mode == commands::ClientState::ReplyMode::kOff) {
+    conn->output()->resize(before);
+    st.suppress_current_reply = false;
+  }
+}
+
+void Server::Execute(const commands::Command* cmd, commands::ArgList args,
+                     commands::CommandContext& ctx) {
+  ctx.set_command(cmd);
+  ctx.set_now_ms(net::UnixTimeMs());
+  std::string* out = ctx.reply().out();
+  size_t before = out->size();
+  auto t0 = std::chrono::steady_clock::now();
+  cmd->spec().handler(args, ctx);
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                std::chrono::steady_clock::now() - t0).count();
+  auto& s = cmd->stats();
+  s.calls.fetch_add(1, std::memory_order_relaxed);
+  s.usec.fetch_add(static_cast<uint64_t>(us), std::memory_order_relaxed);
+  stats_.total_commands_processed.fetch_add(1, std::memory_order_relaxed);
+  if (out->size() > before && (*out)[before] == '-') {
+    s.failed_calls.fetch_add(1, std::memory_order_relaxed);
+    size_t eol = out->find('\r', before);
+    CountError(std::string_view(*out).substr(before + 1, eol - before - 1));
+  }
+}
+
+}  // namespace cardinal::server

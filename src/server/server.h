@@ -1,0 +1,138 @@
+// Server: wiring of listeners, worker threads, the keyspace, the command registry and config.
+//
+// Threads (docs/ARCHITECTURE.md): N workers (--threads, default = cores), each an EventLoop
+// that accepts from the shared listening sockets (EPOLLEXCLUSIVE wakes one worker per
+// connection) and then owns the connection for life. Commands run on the connection's worker and
+// reach the keyspace through CommandContext (shard locks). One lazy-free thread frees large
+// values. Worker 0 runs on the main thread and also handles signals and shutdown.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "commands/command.h"
+#include "config/config_registry.h"
+#include "server/connection.h"
+#include "server/server_config.h"
+#include "storage/keyspace.h"
+
+namespace cardinal::server {
+
+class Listener;
+
+class Worker {
+ public:
+  Worker(Server* server, int index);
+  int index() const { return index_; }
+  net::EventLoop& loop() { return loop_; }
+  void AddConnection(std::unique_ptr<Connection> c);
+  // Defers freeing until the current event batch is done (handlers may still be referenced).
+  void Retire(Connection* c);
+  void Cron();
+  // Active expiry for the shards this worker is responsible for.
+  void ActiveExpireCycle();
+
+ private:
+  void FreeRetired();
+  Server* server_;
+  int index_;
+  net::EventLoop loop_;
+  std::unordered_map<Connection*, std::unique_ptr<Connection>> conns_;
+  std::vector<Connection*> retired_;
+  uint64_t rng_;
+};
+
+// Server-wide counters for INFO stats.
+struct ServerStats {
+  std::atomic<uint64_t> total_connections_received{0};
+  std::atomic<uint64_t> total_commands_processed{0};
+  std::atomic<uint64_t> rejected_connections{0};
+  std::atomic<uint64_t> net_input_bytes{0};
+  std::atomic<uint64_t> net_output_bytes{0};
+  std::atomic<uint64_t> total_error_replies{0};
+  std::atomic<int64_t> connected_clients{0};
+  std::atomic<uint64_t> client_query_buffer_limit_disconnections{0};
+  std::atomic<uint64_t> client_output_buffer_limit_disconnections{0};
+  std::atomic<uint64_t> unexpected_error_replies{0};
+};
+
+class Server {
+ public:
+  Server();
+  ~Server();
+
+  // Applies defaults < file < environment < flags; returns a message on a bad configuration.
+  Status Configure(const std::vector<std::string>& argv, char** envp);
+  // Binds, starts workers, serves until shutdown. Returns the process exit code.
+  int Run();
+  // Thread-safe: asks the server to stop (SHUTDOWN, SIGTERM).
+  void RequestShutdown();
+
+  ServerConfig& config() { return config_; }
+  config::ConfigRegistry& config_registry() { return registry_; }
+  commands::CommandRegistry& commands() { return commands_; }
+  storage::Keyspace& keyspace() { return *keyspace_; }
+  storage::LazyFreer& lazy_freer() { return *lazy_freer_; }
+  ServerStats& stats() { return stats_; }
+  const std::string& run_id() const { return run_id_; }
+  const std::string& config_file() const { return config_file_; }
+  int64_t start_time_ms() const { return start_time_ms_; }
+  int num_workers() const { return static_cast<int>(workers_.size()); }
+  std::vector<int> listening_ports() const;
+
+  // The one place every command goes through: lookup, arity/auth/MULTI checks, execution, stats.
+  void Dispatch(Connection* conn, commands::ArgList args);
+  // Runs one command with all checks done (EXEC reuses it for queued commands).
+  void Execute(const commands::Command* cmd, commands::ArgList args, commands::CommandContext& ctx);
+
+  // Client registry (CLIENT LIST/KILL/ID, INFO clients, maxclients).
+  uint64_t NextClientId() { return next_client_id_.fetch_add(1) ; }
+  void RegisterClient(Connection* c);
+  void UnregisterClient(Connection* c);
+  std::mutex& clients_mu() { return clients_mu_; }
+  // Snapshot of all clients' infos (taken under clients_mu_).
+  std::vector<std::shared_ptr<ClientInfo>> ClientInfos();
+  // Asks the owning worker to close the client; returns false if unknown.
+  bool KillClient(uint64_t id);
+
+  // Error statistics (INFO errorstats): counts per error prefix.
+  void CountError(std::string_view error_text);
+  std::map<std::string, uint64_t> ErrorStats();
+  void ResetStats();
+
+  int64_t lastsave_unix() const { return lastsave_unix_; }
+
+ private:
+  friend class Worker;
+  Status Bind();
+  void OpenPropagationLog();
+
+  ServerConfig config_;
+  config::ConfigRegistry registry_;
+  commands::CommandRegistry commands_;
+  std::unique_ptr<storage::LazyFreer> lazy_freer_;
+  std::unique_ptr<storage::Keyspace> keyspace_;
+  ServerStats stats_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::vector<std::thread> threads_;
+  std::vector<std::unique_ptr<Listener>> listeners_;
+  std::atomic<uint64_t> next_client_id_{1};
+  std::mutex clients_mu_;
+  std::unordered_map<uint64_t, Connection*> clients_;  // GUARDED_BY(clients_mu_)
+  std::mutex errors_mu_;
+  std::map<std::string, uint64_t> error_stats_;  // GUARDED_BY(errors_mu_)
+  std::string run_id_;
+  std::string config_file_;
+  int64_t start_time_ms_ = 0;
+  int64_t lastsave_unix_ = 0;
+  std::atomic<bool> shutdown_{false};
+};
+
+}  // namespace cardinal::server

@@ -1,0 +1,365 @@
+#include "storage/keyspace.h"
+
+#include "common/string_util.h"
+
+namespace cardinal::storage {
+
+Shard::Shard(int num_dbs) : watchers(num_dbs) {
+  dbs.reserve(num_dbs);
+  for (int i = 0; i < num_dbs; i++) dbs.push_back(std::make_unique<DbTable>());
+}
+
+Keyspace::Keyspace(int num_dbs, LazyFreer* lazy_freer) : num_dbs_(num_dbs), lazy_freer_(lazy_freer) {
+  for (auto& s : shards_) s = std::make_unique<Shard>(num_dbs);
+}
+
+Keyspace::~Keyspace() {
+  for (auto& s : shards_) {
+    for (auto& t : s->dbs) t->keys.Clear([](Entry* e) { Entry::Free(e); });
+  }
+}
+
+void Keyspace::Lock(ShardMask mask) {
+  while (mask) {
+    unsigned i = static_cast<unsigned>(__builtin_ctzll(mask));
+    shards_[i]->mu.lock();
+    mask &= mask - 1;
+  }
+}
+
+void Keyspace::Unlock(ShardMask mask) {
+  while (mask) {
+    unsigned i = static_cast<unsigned>(__builtin_ctzll(mask));
+    shards_[i]->mu.unlock();
+    mask &= mask - 1;
+  }
+}
+
+// Reads sizes without the shard locks: the table's size counter is a plain word that is only
+// written under the lock, so a racing read sees an old or new value, which INFO and DBSIZE accept
+// (Redis answers DBSIZE from one thread; ours may be a few writes stale on other threads).
+size_t Keyspace::KeyCount(int db) const {
+  size_t n = 0;
+  for (const auto& s : shards_) n += s->dbs[db]->keys.size();
+  return n;
+}
+
+size_t Keyspace::ExpiresCount(int db) const {
+  size_t n = 0;
+  for (const auto& s : shards_) n += s->dbs[db]->expires.size();
+  return n;
+}
+
+uint64_t Keyspace::SumStat(std::atomic<uint64_t> ShardStats::*field) const {
+  uint64_t n = 0;
+  for (const auto& s : shards_) n += (s->stats.*field).load(std::memory_order_relaxed);
+  return n;
+}
+
+int64_t Keyspace::UsedBytes() const {
+  int64_t n = 0;
+  for (const auto& s : shards_) n += s->stats.used_bytes.load(std::memory_order_relaxed);
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Db: the shard-local operations every command is built from.
+
+static inline bool IsExpired(const Entry* e, int64_t now_ms) {
+  // Like Redis, a key is expired only once the clock has passed its deadline.
+  return e->has_expire() && e->expire_at() < now_ms;
+}
+
+Entry* Db::Peek(std::string_view key) {
+  uint64_t h = core::HashKey(key);
+  return table(key, h).keys.Find(key, h);
+}
+
+Entry* Db::Find(std::string_view key) {
+  uint64_t h = core::HashKey(key);
+  Shard& s = shard_of(h);
+  DbTable& t = *s.dbs[db_];
+  Entry* e = t.keys.Find(key, h);
+  if (e != nullptr && IsExpired(e, now_ms_)) {
+    ExpireNow(t, s, e, h);
+    return nullptr;
+  }
+  return e;
+}
+
+Entry* Db::FindRead(std::string_view key) {
+  uint64_t h = core::HashKey(key);
+  Shard& s = shard_of(h);
+  DbTable& t = *s.dbs[db_];
+  Entry* e = t.keys.Find(key, h);
+  if (e != nullptr && IsExpired(e, now_ms_)) {
+    ExpireNow(t, s, e, h);
+    e = nullptr;
+  }
+  if (e == nullptr) {
+    s.stats.keyspace_misses.fetch_add(1, std::memory_order_relaxed);
+  } else {
+    s.stats.keyspace_hits.fetch_add(1, std::memory_order_relaxed);
+    e->set_lru(static_cast<uint32_t>(now_ms_ / 1000));
+  }
+  return e;
+}
+
+void Db::ExpireNow(DbTable& t, Shard& s, Entry* e, uint64_t hash) {
+  std::string key(e->key());
+  t.keys.Erase(key, hash);
+  t.expires.Remove(e);
+  s.stats.expired_keys.fetch_add(1, std::memory_order_relaxed);
+  TouchIn(s, key);
+  if (propagating()) Propagate({"DEL", key});
+  FreeEntry(s, e);
+}
+
+void Db::FreeEntry(Shard& s, Entry* e) {
+  s.stats.used_bytes.fetch_sub(static_cast<int64_t>(e->MemoryUsage()), std::memory_order_relaxed);
+  if (e->IsLargeValue() && ks_->lazy_freer() != nullptr) {
+    ks_->lazy_freer()->FreeEntry(e);
+  } else {
+    Entry::Free(e);
+  }
+}
+
+bool Db::Upsert(Entry* e) {
+  std::string_view key = e->key();
+  uint64_t h = core::HashKey(key);
+  Shard& s = shard_of(h);
+  DbTable& t = *s.dbs[db_];
+  e->set_lru(static_cast<uint32_t>(now_ms_ / 1000));
+  s.stats.used_bytes.fetch_add(static_cast<int64_t>(e->MemoryUsage()), std::memory_order_relaxed);
+  if (e->has_expire()) t.expires.Add(e);
+  Entry* old = t.keys.Find(key, h);
+  bool replaced = false;
+  if (old != nullptr) {
+    t.keys.Replace(key, h, e);
+    if (old->has_expire()) t.expires.Remove(old);
+    // An expired-but-not-yet-collected key counts as absent for the caller's reply, not here.
+    replaced = !IsExpired(old, now_ms_);
+    FreeEntry(s, old);
+  } else {
+    t.keys.Insert(e, h);
+  }
+  TouchIn(s, key);
+  s.stats.dirty.fetch_add(1, std::memory_order_relaxed);
+  return replaced;
+}
+
+void Db::Replace(Entry* old_entry, Entry* new_entry) {
+  std::string_view key = new_entry->key();
+  uint64_t h = core::HashKey(key);
+  Shard& s = shard_of(h);
+  DbTable& t = *s.dbs[db_];
+  t.keys.Replace(key, h, new_entry);
+  if (old_entry->has_expire() && new_entry->has_expire()) {
+    t.expires.Replace(old_entry, new_entry);
+  } else if (old_entry->has_expire()) {
+    t.expires.Remove(old_entry);
+  } else if (new_entry->has_expire()) {
+    t.expires.Add(new_entry);
+  }
+  new_entry->set_lru(static_cast<uint32_t>(now_ms_ / 1000));
+  s.stats.used_bytes.fetch_add(static_cast<int64_t>(new_entry->MemoryUsage()),
+                               std::memory_order_relaxed);
+  FreeEntry(s, old_entry);
+  TouchIn(s, key);
+  s.stats.dirty.fetch_add(1, std::memory_order_relaxed);
+}
+
+Entry* Db::Detach(std::string_view key) {
+  uint64_t h = core::HashKey(key);
+  Shard& s = shard_of(h);
+  DbTable& t = *s.dbs[db_];
+  Entry* e = t.keys.Erase(key, h);
+  if (e == nullptr) return nullptr;
+  if (e->has_expire()) t.expires.Remove(e);
+  s.stats.used_bytes.fetch_sub(static_cast<int64_t>(e->MemoryUsage()), std::memory_order_relaxed);
+  TouchIn(s, key);
+  s.stats.dirty.fetch_add(1, std::memory_order_relaxed);
+  return e;
+}
+
+bool Db::Delete(std::string_view key) {
+  Entry* e = Detach(key);
+  if (e == nullptr) return false;
+  if (e->IsLargeValue() && ks_->lazy_freer() != nullptr) {
+    ks_->lazy_freer()->FreeEntry(e);
+  } else {
+    Entry::Free(e);
+  }
+  return true;
+}
+
+Entry* Db::SetExpire(Entry* e, int64_t expire_at_ms) {
+  uint64_t h = core::HashKey(e->key());
+  Shard& s = shard_of(h);
+  DbTable& t = *s.dbs[db_];
+  if (e->has_expire()) {
+    e->set_expire_at(expire_at_ms);
+  } else {
+    int64_t before = static_cast<int64_t>(e->MemoryUsage());
+    std::string key(e->key());
+    Entry* n = Entry::Relayout(e, expire_at_ms);
+    t.keys.Replace(key, h, n);
+    t.expires.Add(n);
+    s.stats.used_bytes.fetch_add(static_cast<int64_t>(n->MemoryUsage()) - before,
+                                 std::memory_order_relaxed);
+    e = n;
+  }
+  TouchIn(s, e->key());
+  s.stats.dirty.fetch_add(1, std::memory_order_relaxed);
+  return e;
+}
+
+Entry* Db::Persist(Entry* e) {
+  if (!e->has_expire()) return e;
+  uint64_t h = core::HashKey(e->key());
+  Shard& s = shard_of(h);
+  DbTable& t = *s.dbs[db_];
+  t.expires.Remove(e);
+  int64_t before = static_cast<int64_t>(e->MemoryUsage());
+  std::string key(e->key());
+  Entry* n = Entry::Relayout(e, -1);
+  t.keys.Replace(key, h, n);
+  s.stats.used_bytes.fetch_add(static_cast<int64_t>(n->MemoryUsage()) - before,
+                               std::memory_order_relaxed);
+  TouchIn(s, key);
+  s.stats.dirty.fetch_add(1, std::memory_order_relaxed);
+  return n;
+}
+
+void Db::Touch(std::string_view key) {
+  Shard& s = shard_of(core::HashKey(key));
+  TouchIn(s, key);
+}
+
+void Db::TouchIn(Shard& s, std::string_view key) {
+  WatchMap& w = s.watchers[db_];
+  if (w.empty()) return;
+  auto it = w.find(std::string(key));
+  if (it == w.end()) return;
+  for (WatchFlag* f : it->second) f->dirty.store(true, std::memory_order_relaxed);
+}
+
+void Db::AdjustMemory(std::string_view key, int64_t delta) {
+  shard_of(core::HashKey(key)).stats.used_bytes.fetch_add(delta, std::memory_order_relaxed);
+}
+
+void Db::AddDirty(uint64_t n) { ks_->shard(0).stats.dirty.fetch_add(n, std::memory_order_relaxed); }
+
+void Db::Propagate(std::vector<std::string> argv) {
+  if (propagation_ == nullptr) return;
+  propagation_->push_back(PropagatedCommand{db_, std::move(argv)});
+}
+
+size_t Db::Size() const { return ks_->KeyCount(db_); }
+
+void Db::Flush(bool async) {
+  for (unsigned i = 0; i < kShardCount; i++) {
+    Shard& s = ks_->shard(i);
+    auto old = std::move(s.dbs[db_]);
+    s.dbs[db_] = std::make_unique<DbTable>();
+    // Every watcher of this db whose key existed sees a change (Redis: touchAllWatchedKeysInDb).
+    WatchMap& w = s.watchers[db_];
+    for (auto& [key, flags] : w) {
+      uint64_t h = core::HashKey(key);
+      if (old->keys.Find(key, h) != nullptr) {
+        for (WatchFlag* f : flags) f->dirty.store(true, std::memory_order_relaxed);
+      }
+    }
+    int64_t freed = 0;
+    old->keys.ForEach([&](Entry* e) { freed += static_cast<int64_t>(e->MemoryUsage()); });
+    s.stats.used_bytes.fetch_sub(freed, std::memory_order_relaxed);
+    if (async && ks_->lazy_freer() != nullptr) {
+      ks_->lazy_freer()->FreeTable(std::move(old));
+    } else {
+      old->keys.Clear([](Entry* e) { Entry::Free(e); });
+    }
+  }
+}
+
+size_t Db::ActiveExpireSample(unsigned shard_index, unsigned samples, uint64_t* rng) {
+  Shard& s = ks_->shard(shard_index);
+  DbTable& t = *s.dbs[db_];
+  size_t expired = 0;
+  for (unsigned i = 0; i < samples && t.expires.size() > 0; i++) {
+    // xorshift64*: cheap and good enough for sampling.
+    *rng ^= *rng >> 12;
+    *rng ^= *rng << 25;
+    *rng ^= *rng >> 27;
+    Entry* e = t.expires.Sample(*rng * 2685821657736338717ULL);
+    if (e != nullptr && IsExpired(e, now_ms_)) {
+      ExpireNow(t, s, e, core::HashKey(e->key()));
+      expired++;
+    }
+  }
+  return expired;
+}
+
+// ---------------------------------------------------------------------------------------------
+// LazyFreer
+
+LazyFreer::LazyFreer() : thread_([this] { Run(); }) {}
+
+LazyFreer::~LazyFreer() {
+  {
+    std::lock_guard lk(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+void LazyFreer::FreeEntry(Entry* e) {
+  {
+    std::lock_guard lk(mu_);
+    entries_.push_back(e);
+  }
+  pending_.fetch_add(1, std::memory_order_relaxed);
+  cv_.notify_one();
+}
+
+void LazyFreer::FreeTable(std::unique_ptr<DbTable> t) {
+  {
+    std::lock_guard lk(mu_);
+    tables_.push_back(std::move(t));
+  }
+  pending_.fetch_add(1, std::memory_order_relaxed);
+  cv_.notify_one();
+}
+
+void LazyFreer::Drain() {
+  std::unique_lock lk(mu_);
+  idle_cv_.wait(lk, [&] { return entries_.empty() && tables_.empty() && !busy_; });
+}
+
+void LazyFreer::Run() {
+  std::unique_lock lk(mu_);
+  while (true) {
+    cv_.wait(lk, [&] { return stop_ || !entries_.empty() || !tables_.empty(); });
+    if (entries_.empty() && tables_.empty()) {
+      if (stop_) return;
+      continue;
+    }
+    auto entries = std::move(entries_);
+    auto tables = std::move(tables_);
+    entries_.clear();
+    tables_.clear();
+    busy_ = true;
+    lk.unlock();
+    const size_t n = entries.size() + tables.size();
+    for (Entry* e : entries) Entry::Free(e);
+    for (auto& t : tables) t->keys.Clear([](Entry* e) { Entry::Free(e); });
+    tables.clear();
+    freed_.fetch_add(n, std::memory_order_relaxed);
+    pending_.fetch_sub(n, std::memory_order_relaxed);
+    lk.lock();
+    busy_ = false;
+    idle_cv_.notify_all();
+  }
+}
+
+}  // namespace cardinal::storage
