@@ -58,10 +58,14 @@ struct ClientState {
 // Parameters command code reads (registered in the config registry by the server).
 struct CommandConfig {
   std::atomic<int64_t> proto_max_bulk_len{512LL * 1024 * 1024};
-  // Index into kMaxmemoryPolicies (server_config.cc): 0 noeviction, 1 allkeys-lru, 2 volatile-lru,
-  // 3 allkeys-random, 4 volatile-random, 5 volatile-ttl, 6 allkeys-lfu, 7 volatile-lfu.
-  std::atomic<int64_t> maxmemory_policy{0};
-  bool lfu_policy() const { return maxmemory_policy.load(std::memory_order_relaxed) >= 6; }
+  // Index into MaxmemoryPolicyNames() (server_config.cc), Redis's order: 0 volatile-lru,
+  // 1 volatile-lfu, 2 volatile-random, 3 volatile-ttl, 4 allkeys-lru, 5 allkeys-lfu,
+  // 6 allkeys-random, 7 noeviction.
+  std::atomic<int64_t> maxmemory_policy{7};
+  bool lfu_policy() const {
+    int64_t p = maxmemory_policy.load(std::memory_order_relaxed);
+    return p == 1 || p == 5;
+  }
   std::atomic<int64_t> lazyfree_lazy_user_del{0};
   std::atomic<int64_t> lazyfree_lazy_user_flush{0};
   static CommandConfig& Defaults();

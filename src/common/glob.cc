@@ -47,7 +47,10 @@ bool MatchOne(std::string_view pattern, size_t p, unsigned char c, bool nocase, 
     if (pattern[i] == '\\' && i + 1 < n) {
       if (Fold(static_cast<unsigned char>(pattern[i + 1]), nocase) == fc) found = true;
       i += 2;
-    } else if (i + 2 < n && pattern[i + 1] == '-' && pattern[i + 2] != ']') {
+    } else if (i + 2 < n && pattern[i + 1] == '-') {
+      // As in Redis, the range end is taken literally even when it is ']' ("[a-]" is the range
+      // ']'..'a', and the set then continues to the next ']').
+
       unsigned char lo = Fold(static_cast<unsigned char>(pattern[i]), nocase);
       unsigned char hi = Fold(static_cast<unsigned char>(pattern[i + 2]), nocase);
       if (lo > hi) {
@@ -77,6 +80,9 @@ bool GlobMatch(std::string_view pattern, std::string_view str, bool nocase) {
   // currently stops at. npos means no star yet, so a mismatch is final.
   size_t star_p = std::string_view::npos;
   size_t star_s = 0;
+  // Redis quirk kept for compatibility: a non-empty pattern never matches the empty string
+  // ("**" does not match ""), except the lone "*" that KEYS and SCAN treat as "everything".
+  if (ns == 0) return np == 0 || pattern == "*";
   while (s < ns) {
     if (p < np && pattern[p] == '*') {
       while (p < np && pattern[p] == '*') ++p;

@@ -23,6 +23,10 @@ TEST(GlobTest, Literals) {
 
 TEST(GlobTest, Star) {
   EXPECT_TRUE(GlobMatch("*", ""));
+  EXPECT_FALSE(GlobMatch("**", ""));  // Redis: only "" and the lone "*" match the empty string
+  EXPECT_FALSE(GlobMatch("?", ""));
+  EXPECT_TRUE(GlobMatch("a*", "a"));
+  EXPECT_TRUE(GlobMatch("a**", "a"));
   EXPECT_TRUE(GlobMatch("*", "anything"));
   EXPECT_TRUE(GlobMatch("**", "x"));
   EXPECT_TRUE(GlobMatch("h*o", "hello"));
@@ -60,7 +64,12 @@ TEST(GlobTest, Sets) {
   EXPECT_FALSE(GlobMatch("[0-9]", "x"));
   EXPECT_TRUE(GlobMatch("[\\]]", "]"));  // escaped ']' inside a set
   EXPECT_TRUE(GlobMatch("[\\-]", "-"));
-  EXPECT_TRUE(GlobMatch("[a-]", "-"));  // '-' with no upper end is literal
+  // Redis reads "[a-]" as the range ']'..'a' followed by an unterminated set.
+  EXPECT_TRUE(GlobMatch("[a-]", "a"));
+  EXPECT_TRUE(GlobMatch("[a-]", "^"));
+  EXPECT_TRUE(GlobMatch("[a-]", "]"));
+  EXPECT_FALSE(GlobMatch("[a-]", "-"));
+  EXPECT_TRUE(GlobMatch("[-a]", "-"));  // a leading '-' is literal
   EXPECT_FALSE(GlobMatch("[]", "a"));   // empty set matches nothing
   EXPECT_TRUE(GlobMatch("[^]", "a"));   // negated empty set matches anything
   EXPECT_TRUE(GlobMatch("[A-C]", "b", /*nocase=*/true));

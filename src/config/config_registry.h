@@ -81,10 +81,10 @@ struct ParamOptions {
                                   // or environment value is split into words
   bool append = false;            // special only: repeated lines within one source accumulate
                                   // (redis.conf `save` lines); a later source replaces
-  ValidateFn validate;            // extra check, run for every source before storing
-  ApplyFn apply;                  // side effect, run after storing at runtime only (CONFIG SET);
+  ValidateFn validate = nullptr;          // extra check, run for every source before storing
+  ApplyFn apply = nullptr;             // side effect, run after storing at runtime only (CONFIG SET);
                                   // at startup the owning module reads its storage when it starts
-  RewriteFn rewrite;              // special only: custom CONFIG REWRITE lines
+  RewriteFn rewrite = nullptr;          // special only: custom CONFIG REWRITE lines
 };
 
 class ConfigRegistry {

@@ -394,6 +394,13 @@ void Server::Dispatch(Connection* conn, commands::ArgList args) {
   }
   if (!err.empty()) {
     if (st.multi.active) st.multi.aborted = true;
+    if (cmd != nullptr && cmd->name() == "exec") {
+      // A rejected EXEC discards the transaction and says why (Redis's execCommandAbort).
+      st.multi = commands::MultiState();
+      std::string_view why = err;
+      if (why.starts_with("ERR ")) why.remove_prefix(4);
+      err = "EXECABORT Transaction discarded because of: " + std::string(why);
+    }
     reply.SendError(err);
     CountError(err);
     return;

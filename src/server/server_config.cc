@@ -87,8 +87,8 @@ std::string FormatOutputLimits(ServerConfig* c) {
 
 const std::vector<std::string>& MaxmemoryPolicyNames() {
   static const std::vector<std::string> kNames = {
-      "noeviction",      "allkeys-lru", "volatile-lru", "allkeys-random",
-      "volatile-random", "volatile-ttl", "allkeys-lfu", "volatile-lfu"};
+      "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
+      "allkeys-lru",  "allkeys-lfu",  "allkeys-random",  "noeviction"};
   return kNames;
 }
 
@@ -131,7 +131,7 @@ void RegisterServerConfig(ServerConfig* c, config::ConfigRegistry* r) {
   r->AddInt("hz", &c->hz, 10, 1, 500);
   r->AddInt("active-expire-effort", &c->active_expire_effort, 1, 1, 10);
   r->AddMemory("maxmemory", &c->maxmemory, 0, 0, kMaxLL);
-  r->AddEnum("maxmemory-policy", &c->cmd.maxmemory_policy, MaxmemoryPolicyNames(), 0);
+  r->AddEnum("maxmemory-policy", &c->cmd.maxmemory_policy, MaxmemoryPolicyNames(), 7);
   r->AddInt("maxmemory-samples", &c->maxmemory_samples, 5, 1, 64);
   r->AddBool("lazyfree-lazy-eviction", &c->lazyfree_lazy_eviction, false);
   r->AddBool("lazyfree-lazy-expire", &c->lazyfree_lazy_expire, false);

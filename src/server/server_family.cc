@@ -5,6 +5,9 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#ifdef CARDINAL_HAVE_MIMALLOC
+#include <mimalloc.h>
+#endif
 
 #include <chrono>
 #include <fstream>
@@ -112,15 +115,23 @@ std::string InfoMemory(Server& srv) {
     for (auto& t : s.dbs) tables += static_cast<int64_t>(t->keys.MemoryUsage() + t->expires.MemoryUsage());
   }
   int64_t dataset = ks.UsedBytes();
-  int64_t used = dataset + tables;
   int64_t rss = ReadRssBytes();
+  // used_memory: what the allocator has committed (mimalloc), else RSS; never less than what
+  // the keyspace accounts for.
+  int64_t used = rss;
+#ifdef CARDINAL_HAVE_MIMALLOC
+  size_t elapsed, utime, stime, cur_rss, peak_rss, cur_commit, peak_commit, faults;
+  mi_process_info(&elapsed, &utime, &stime, &cur_rss, &peak_rss, &cur_commit, &peak_commit,
+                  &faults);
+  used = static_cast<int64_t>(cur_commit);
+#endif
+  used = std::max(used, dataset + tables);
   int64_t maxmemory = srv.config().maxmemory.load();
   long pages = sysconf(_SC_PHYS_PAGES);
   int64_t total_system = static_cast<int64_t>(pages) * sysconf(_SC_PAGESIZE);
-  static const char* kPolicies[] = {"noeviction", "allkeys-lru", "volatile-lru", "allkeys-random",
-                                    "volatile-random", "volatile-ttl", "allkeys-lfu",
-                                    "volatile-lfu"};
-  int64_t policy = srv.config().cmd.maxmemory_policy.load();
+  const auto& policies = MaxmemoryPolicyNames();
+  int64_t policy = std::clamp<int64_t>(srv.config().cmd.maxmemory_policy.load(), 0,
+                                       static_cast<int64_t>(policies.size()) - 1);
   return fmt::format(
       "# Memory\r\n"
       "used_memory:{}\r\n"
@@ -146,7 +157,7 @@ std::string InfoMemory(Server& srv) {
       "lazyfreed_objects:{}\r\n",
       used, HumanBytes(used), rss, HumanBytes(rss), used, HumanBytes(used), tables, dataset, used,
       rss, total_system, HumanBytes(total_system), maxmemory, HumanBytes(maxmemory),
-      kPolicies[std::clamp<int64_t>(policy, 0, 7)],
+      policies[static_cast<size_t>(policy)],
       used > 0 ? static_cast<double>(rss) / static_cast<double>(used) : 0.0,
       srv.lazy_freer().pending(), srv.lazy_freer().freed_objects());
 }
@@ -350,7 +361,7 @@ void CmdInfo(ArgList args, CommandContext& ctx) {
   }
   std::string out;
   for (const auto& sec : kSections) {
-    bool take = everything || (all && sec.name != "modules") || (defaults && sec.in_default) ||
+    bool take = everything || all || (defaults && sec.in_default) ||
                 std::find(wanted.begin(), wanted.end(), sec.name) != wanted.end();
     if (!take) continue;
     if (!out.empty()) out += "\r\n";

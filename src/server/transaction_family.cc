@@ -160,7 +160,7 @@ void RegisterTransactionFamily(commands::CommandRegistry* r) {
   add("discard", 1, kNoScript | kLoading | kStale | kFast | kAllowBusy, {},
       "Discards a transaction.", "2.0.0",
       "O(N), when N is the number of queued commands", CmdDiscard);
-  add("watch", -2, kNoScript | kLoading | kStale | kFast | kNoMulti | kAllowBusy, {1, -1, 1},
+  add("watch", -2, kNoScript | kLoading | kStale | kFast | kAllowBusy, {1, -1, 1},
       "Monitors changes to keys to determine the execution of a transaction.", "2.2.0",
       "O(1) for every key.", CmdWatch);
   add("unwatch", 1, kNoScript | kLoading | kStale | kFast | kAllowBusy, {},
