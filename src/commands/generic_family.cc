@@ -41,7 +41,8 @@ constexpr std::string_view kIntRangeErr =
     "ERR value is out of range, value must between -2147483648 and 2147483647";
 constexpr std::string_view kNxAndOthersErr =
     "ERR NX and XX, GT or LT options at the same time are not compatible";
-constexpr std::string_view kGtAndLtErr = "ERR GT and LT options at the same time are not compatible";
+constexpr std::string_view kGtAndLtErr =
+    "ERR GT and LT options at the same time are not compatible";
 constexpr std::string_view kInvalidCursorErr = "ERR invalid cursor";
 constexpr std::string_view kInvalidFirstDbErr = "ERR invalid first DB index";
 constexpr std::string_view kInvalidSecondDbErr = "ERR invalid second DB index";
@@ -359,9 +360,12 @@ void RenameGeneric(ArgList args, CommandContext& ctx, bool nx) {
   });
   auto& rb = ctx.reply();
   switch (r) {
-    case RenameResult::kNoSuchKey: return rb.SendError(protocol::kNoSuchKeyErr);
-    case RenameResult::kDone: return nx ? rb.SendLong(1) : rb.SendOk();
-    case RenameResult::kNotDone: return rb.SendLong(0);
+    case RenameResult::kNoSuchKey:
+      return rb.SendError(protocol::kNoSuchKeyErr);
+    case RenameResult::kDone:
+      return nx ? rb.SendLong(1) : rb.SendOk();
+    case RenameResult::kNotDone:
+      return rb.SendLong(0);
   }
 }
 
@@ -481,8 +485,8 @@ void CmdObjectHelp(ArgList args, CommandContext& ctx) {
 void CmdObject(ArgList args, CommandContext& ctx) {
   // Only reached if a caller bypasses subcommand dispatch.
   std::string msg = "ERR unknown subcommand '";
-  msg.append(args.size() > 1 ? args[1].substr(0, 128) : std::string_view()).append(
-      "'. Try OBJECT HELP.");
+  msg.append(args.size() > 1 ? args[1].substr(0, 128) : std::string_view())
+      .append("'. Try OBJECT HELP.");
   ctx.reply().SendError(msg);
 }
 
@@ -705,9 +709,17 @@ void RegisterGenericFamily(CommandRegistry* r) {
   auto add = [&](std::string_view name, int arity, uint32_t flags, KeySpec keys, uint64_t acl,
                  std::string_view summary, std::string_view since, std::string_view complexity,
                  Handler h) {
-    r->Add(CommandSpec{.name = name, .arity = arity, .flags = flags, .keys = keys, .acl = acl,
-                       .group = "generic", .summary = summary, .since = since,
-                       .complexity = complexity, .handler = h, .key_extractor = nullptr,
+    r->Add(CommandSpec{.name = name,
+                       .arity = arity,
+                       .flags = flags,
+                       .keys = keys,
+                       .acl = acl,
+                       .group = "generic",
+                       .summary = summary,
+                       .since = since,
+                       .complexity = complexity,
+                       .handler = h,
+                       .key_extractor = nullptr,
                        .subcommands = {}});
   };
 
@@ -750,8 +762,8 @@ void RegisterGenericFamily(CommandRegistry* r) {
       "O(N) worst case for collections, where N is the number of nested items. O(1) for string "
       "values.",
       CmdCopy);
-  add("move", 3, kWrite | kFast, {1, 1, 1}, kKs, "Move a key to another database", "1.0.0",
-      "O(1)", CmdMove);
+  add("move", 3, kWrite | kFast, {1, 1, 1}, kKs, "Move a key to another database", "1.0.0", "O(1)",
+      CmdMove);
   add("touch", -2, kReadOnly | kFast, {1, -1, 1}, kKs,
       "Alters the last access time of a key(s). Returns the number of existing keys specified.",
       "3.2.1", "O(N) where N is the number of keys that will be touched.", CmdTouch);
@@ -770,15 +782,15 @@ void RegisterGenericFamily(CommandRegistry* r) {
   add("select", 2, kLoading | kStale | kFast, {0, 0, 0}, kAclConnection,
       "Change the selected database for the current connection", "1.0.0", "O(1)", CmdSelect);
 
-  add("expire", -3, kWrite | kFast, {1, 1, 1}, kKs, "Set a key's time to live in seconds",
-      "1.0.0", "O(1)", CmdExpire);
+  add("expire", -3, kWrite | kFast, {1, 1, 1}, kKs, "Set a key's time to live in seconds", "1.0.0",
+      "O(1)", CmdExpire);
   add("pexpire", -3, kWrite | kFast, {1, 1, 1}, kKs, "Set a key's time to live in milliseconds",
       "2.6.0", "O(1)", CmdPExpire);
   add("expireat", -3, kWrite | kFast, {1, 1, 1}, kKs,
       "Set the expiration for a key as a UNIX timestamp", "1.2.0", "O(1)", CmdExpireAt);
   add("pexpireat", -3, kWrite | kFast, {1, 1, 1}, kKs,
-      "Set the expiration for a key as a UNIX timestamp specified in milliseconds", "2.6.0",
-      "O(1)", CmdPExpireAt);
+      "Set the expiration for a key as a UNIX timestamp specified in milliseconds", "2.6.0", "O(1)",
+      CmdPExpireAt);
   add("ttl", 2, kReadOnly | kFast, {1, 1, 1}, kKs, "Get the time to live for a key in seconds",
       "1.0.0", "O(1)", CmdTtl);
   add("pttl", 2, kReadOnly | kFast, {1, 1, 1}, kKs,
@@ -793,9 +805,17 @@ void RegisterGenericFamily(CommandRegistry* r) {
 
   auto sub = [](std::string_view name, int arity, uint32_t flags, KeySpec keys, uint64_t acl,
                 std::string_view summary, std::string_view since, Handler h) {
-    return CommandSpec{.name = name, .arity = arity, .flags = flags, .keys = keys, .acl = acl,
-                       .group = "generic", .summary = summary, .since = since,
-                       .complexity = "O(1)", .handler = h, .key_extractor = nullptr,
+    return CommandSpec{.name = name,
+                       .arity = arity,
+                       .flags = flags,
+                       .keys = keys,
+                       .acl = acl,
+                       .group = "generic",
+                       .summary = summary,
+                       .since = since,
+                       .complexity = "O(1)",
+                       .handler = h,
+                       .key_extractor = nullptr,
                        .subcommands = {}};
   };
   r->Add(CommandSpec{
@@ -821,8 +841,7 @@ void RegisterGenericFamily(CommandRegistry* r) {
           sub("idletime", 3, kReadOnly, {2, 2, 1}, kKs,
               "Get the time since a Redis object was last accessed", "2.2.3", CmdObjectIdletime),
           sub("refcount", 3, kReadOnly, {2, 2, 1}, kKs,
-              "Get the number of references to the value of the key", "2.2.3",
-              CmdObjectRefcount),
+              "Get the number of references to the value of the key", "2.2.3", CmdObjectRefcount),
       }});
 }
 

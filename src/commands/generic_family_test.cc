@@ -220,8 +220,7 @@ TEST_F(GenericFamilyTest, ScanErrors) {
   EXPECT_EQ(Run({"SCAN", "abc", "COUNT", "0"}), Err("ERR invalid cursor"));
   EXPECT_EQ(Run({"SCAN", "0", "COUNT", "0"}), Err("ERR syntax error"));
   EXPECT_EQ(Run({"SCAN", "0", "COUNT", "-1"}), Err("ERR syntax error"));
-  EXPECT_EQ(Run({"SCAN", "0", "COUNT", "abc"}),
-            Err("ERR value is not an integer or out of range"));
+  EXPECT_EQ(Run({"SCAN", "0", "COUNT", "abc"}), Err("ERR value is not an integer or out of range"));
   EXPECT_EQ(Run({"SCAN", "0", "COUNT", "1000000000000000000000"}),
             Err("ERR value is not an integer or out of range"));
   EXPECT_EQ(Run({"SCAN", "0", "MATCH"}), Err("ERR syntax error"));
@@ -725,7 +724,8 @@ TEST_F(GenericFamilyTest, FlushDbDirtiesWatchers) {
 
 TEST_F(GenericFamilyTest, ExpireOptionErrors) {
   Run({"SET", "a", "1"});
-  const std::string nx_err = Err("ERR NX and XX, GT or LT options at the same time are not compatible");
+  const std::string nx_err =
+      Err("ERR NX and XX, GT or LT options at the same time are not compatible");
   const std::string gtlt_err = Err("ERR GT and LT options at the same time are not compatible");
   EXPECT_EQ(Run({"EXPIRE", "a", "100", "NX", "XX"}), nx_err);
   EXPECT_EQ(Run({"EXPIRE", "a", "100", "nx", "gt"}), nx_err);
@@ -737,8 +737,7 @@ TEST_F(GenericFamilyTest, ExpireOptionErrors) {
   EXPECT_EQ(Run({"EXPIRE", "a", "abc"}), Err("ERR value is not an integer or out of range"));
   EXPECT_EQ(Run({"EXPIRE", "nokey", "abc"}), Err("ERR value is not an integer or out of range"));
   EXPECT_EQ(Run({"EXPIRE", "a"}), Err("ERR wrong number of arguments for 'expire' command"));
-  EXPECT_EQ(Run({"PEXPIREAT", "a"}),
-            Err("ERR wrong number of arguments for 'pexpireat' command"));
+  EXPECT_EQ(Run({"PEXPIREAT", "a"}), Err("ERR wrong number of arguments for 'pexpireat' command"));
   EXPECT_EQ(Run({"TTL", "a"}), Int(-1));
 }
 
@@ -794,7 +793,7 @@ TEST_F(GenericFamilyTest, ExpireInThePastDeletes) {
   EXPECT_EQ(Run({"EXPIRE", "b", "0"}), Int(1));
   EXPECT_EQ(Run({"PEXPIREAT", "c", "0"}), Int(1));
   EXPECT_EQ(Run({"PEXPIREAT", "d", std::to_string(kT0)}), Int(1));  // == now counts as past
-  EXPECT_EQ(Run({"EXPIREAT", "e", "-5", "gt"}), Int(0));  // GT on a persistent key: never
+  EXPECT_EQ(Run({"EXPIREAT", "e", "-5", "gt"}), Int(0));            // GT on a persistent key: never
   EXPECT_EQ(Run({"EXPIREAT", "e", "-5", "lt"}), Int(1));
   EXPECT_EQ(Run({"DBSIZE"}), Int(0));
 }
@@ -972,10 +971,10 @@ TEST_F(GenericFamilyTest, LazyExpiryPropagatesDel) {
 // Metadata
 
 TEST_F(GenericFamilyTest, EveryCommandHasMetadata) {
-  const char* names[] = {"del",      "unlink",   "exists",  "type",      "keys",     "scan",
-                         "randomkey", "rename",  "renamenx", "copy",     "move",     "touch",
-                         "object",   "dbsize",   "swapdb",  "flushdb",   "flushall", "select",
-                         "expire",   "pexpire",  "expireat", "pexpireat", "ttl",     "pttl",
+  const char* names[] = {"del",        "unlink",      "exists",   "type",      "keys",     "scan",
+                         "randomkey",  "rename",      "renamenx", "copy",      "move",     "touch",
+                         "object",     "dbsize",      "swapdb",   "flushdb",   "flushall", "select",
+                         "expire",     "pexpire",     "expireat", "pexpireat", "ttl",      "pttl",
                          "expiretime", "pexpiretime", "persist"};
   for (const char* n : names) {
     const Command* c = registry().Find(n);

@@ -207,14 +207,15 @@ void CmdGetEx(ArgList args, CommandContext& ctx) {
   if (!ParseSetOptions(args, 2, false, &flags, &expire_arg)) {
     return ctx.reply().SendError(protocol::kSyntaxErr);
   }
-  int64_t expire_at = -1;
-  if ((flags & kAnyExpire) && !ExpireArgToAbsMs(ctx, expire_arg, flags, &expire_at)) return;
   std::string_view key = args[1];
   auto& rb = ctx.reply();
   ctx.Run(key, [&](Db& db) {
     Entry* e = db.FindRead(key);
     if (e == nullptr) return rb.SendNull();
     if (e->type() != ObjType::kString) return rb.SendError(protocol::kWrongTypeErr);
+    // Redis validates the expire time only once it knows the key is a string.
+    int64_t expire_at = -1;
+    if ((flags & kAnyExpire) && !ExpireArgToAbsMs(ctx, expire_arg, flags, &expire_at)) return;
     SendStringValue(rb, e);
     if (expire_at >= 0) {
       if (expire_at <= db.now_ms()) {

@@ -50,7 +50,6 @@ bool MatchOne(std::string_view pattern, size_t p, unsigned char c, bool nocase, 
     } else if (i + 2 < n && pattern[i + 1] == '-') {
       // As in Redis, the range end is taken literally even when it is ']' ("[a-]" is the range
       // ']'..'a', and the set then continues to the next ']').
-
       unsigned char lo = Fold(static_cast<unsigned char>(pattern[i]), nocase);
       unsigned char hi = Fold(static_cast<unsigned char>(pattern[i + 2]), nocase);
       if (lo > hi) {

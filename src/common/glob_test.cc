@@ -2,10 +2,10 @@
 // patterns finish in polynomial time.
 #include "common/glob.h"
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace cardinal {
 namespace {

@@ -35,28 +35,40 @@ constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
 
 char LevelChar(LogLevel level) {
   switch (level) {
-    case LogLevel::kDebug: return '.';
-    case LogLevel::kVerbose: return '-';
-    case LogLevel::kNotice: return '*';
-    default: return '#';
+    case LogLevel::kDebug:
+      return '.';
+    case LogLevel::kVerbose:
+      return '-';
+    case LogLevel::kNotice:
+      return '*';
+    default:
+      return '#';
   }
 }
 
 const char* LevelName(LogLevel level) {
   switch (level) {
-    case LogLevel::kDebug: return "debug";
-    case LogLevel::kVerbose: return "verbose";
-    case LogLevel::kNotice: return "notice";
-    default: return "warning";
+    case LogLevel::kDebug:
+      return "debug";
+    case LogLevel::kVerbose:
+      return "verbose";
+    case LogLevel::kNotice:
+      return "notice";
+    default:
+      return "warning";
   }
 }
 
 const char* RoleName(char role) {
   switch (role) {
-    case 'S': return "replica";
-    case 'C': return "child";
-    case 'X': return "sentinel";
-    default: return "master";
+    case 'S':
+      return "replica";
+    case 'C':
+      return "child";
+    case 'X':
+      return "sentinel";
+    default:
+      return "master";
   }
 }
 
@@ -90,7 +102,8 @@ Status OpenLogFd(const std::string& path, int* fd) {
     return Status::Ok();
   }
   int f = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-  if (f < 0) return Status::IOError(std::string("Can't open the log file: ") + std::strerror(errno));
+  if (f < 0)
+    return Status::IOError(std::string("Can't open the log file: ") + std::strerror(errno));
   *fd = f;
   return Status::Ok();
 }
@@ -183,11 +196,21 @@ std::string LogfmtEscape(std::string_view s) {
   for (char ch : s) {
     unsigned char c = static_cast<unsigned char>(ch);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20 || c == 0x7f) {
           out += "\\x";

@@ -10,13 +10,13 @@
 // interleave. Every setter may be called from any thread at any time.
 #pragma once
 
+#include <fmt/core.h>
+
 #include <atomic>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
-
-#include <fmt/core.h>
 
 #include "common/status.h"
 
@@ -63,8 +63,7 @@ extern std::atomic<int64_t> g_level;
 
 // True when a line at `level` would be written. Inline so the filtered case costs one load.
 inline bool ShouldLog(LogLevel level) {
-  return static_cast<int64_t>(level) >=
-             logging_internal::g_level.load(std::memory_order_relaxed) &&
+  return static_cast<int64_t>(level) >= logging_internal::g_level.load(std::memory_order_relaxed) &&
          level != LogLevel::kNothing;
 }
 

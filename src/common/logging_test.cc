@@ -3,6 +3,7 @@
 #include "common/logging.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -12,8 +13,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace cardinal {
 namespace {
@@ -56,8 +55,8 @@ TEST(LogFormatTest, LegacyLineMatchesRedis) {
   // 2021-03-04 05:06:07.089 UTC, printed in local time, so check the shape and the millis.
   std::string line = FormatLogLine(LogFormat::kLegacy, 4140, 'M', 1614834367089, LogLevel::kNotice,
                                    "Ready to accept connections");
-  std::regex re(
-      R"(^4140:M \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d\.089 \* Ready to accept connections\n$)");
+  std::regex re(R"(^4140:M \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} )"
+                R"(\d\d:\d\d:\d\d\.089 \* Ready to accept connections\n$)");
   EXPECT_TRUE(std::regex_match(line, re)) << line;
 }
 
@@ -95,7 +94,8 @@ TEST(LogFormatTest, LogfmtEscaping) {
   EXPECT_EQ(LogfmtEscape(std::string("\x01z", 2)), "\\x01z");
   std::string line = FormatLogLine(LogFormat::kLogfmt, 1, 'M', 0, LogLevel::kNotice, "a \"b\"\n");
   std::regex re(
-      R"re(^pid=1 role=master timestamp="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000[+-]\d\d:\d\d" level=notice message="a \\"b\\"\\n"\n$)re");
+      R"re(^pid=1 role=master timestamp="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000[+-]\d\d:\d\d" )re"
+      R"re(level=notice message="a \\"b\\"\\n"\n$)re");
   EXPECT_TRUE(std::regex_match(line, re)) << line;
 }
 

@@ -41,8 +41,8 @@ struct ConfigLine {
 // skipped (a '#' later in a line is NOT a comment, as in Redis). On unbalanced quotes returns
 // InvalidArgument with message "Unbalanced quotes in configuration line" and sets *error_line
 // (if given) to the 1-based line number and *error_text to the trimmed line.
-Status ParseConfigText(std::string_view text, std::vector<ConfigLine>* out, int* error_line = nullptr,
-                       std::string* error_text = nullptr);
+Status ParseConfigText(std::string_view text, std::vector<ConfigLine>* out,
+                       int* error_line = nullptr, std::string* error_text = nullptr);
 
 // Reads a whole file. IOError message: "<strerror(errno)>" (callers add context).
 Status ReadFileToString(const std::string& path, std::string* out);

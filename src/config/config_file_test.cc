@@ -2,10 +2,10 @@
 // the repr-style quoting used by CONFIG REWRITE, and line handling.
 #include "config/config_file.h"
 
+#include <gtest/gtest.h>
+
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace cardinal::config {
 namespace {
@@ -32,7 +32,7 @@ TEST(SplitArgsTest, DoubleQuotes) {
   EXPECT_EQ(Split(R"(x "a\"b\\c")"), (Args{"x", "a\"b\\c"}));
   EXPECT_EQ(Split(R"(x "\n\r\t\b\a\q")"), (Args{"x", "\n\r\t\b\aq"}));
   EXPECT_EQ(Split(R"(x "\x41\x7a\xff")"), (Args{"x", "Az\xff"}));
-  EXPECT_EQ(Split(R"(x "\x4")"), (Args{"x", "x4"}));  // not two hex digits: plain escape
+  EXPECT_EQ(Split(R"(x "\x4")"), (Args{"x", "x4"}));         // not two hex digits: plain escape
   EXPECT_EQ(Split("foo\"bar baz\""), (Args{"foobar baz"}));  // quote inside a word
   EXPECT_EQ(Split("\"a\"\t\"b\""), (Args{"a", "b"}));
 }
@@ -69,9 +69,9 @@ TEST(QuoteArgTest, ReprForm) {
 
 TEST(ParseConfigTextTest, SkipsCommentsAndBlanksKeepsLineNumbers) {
   std::vector<ConfigLine> lines;
-  ASSERT_TRUE(ParseConfigText("# comment\n\n  port 6379  \r\n\t# indented comment\nsave \"\"",
-                              &lines)
-                  .ok());
+  ASSERT_TRUE(
+      ParseConfigText("# comment\n\n  port 6379  \r\n\t# indented comment\nsave \"\"", &lines)
+          .ok());
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_EQ(lines[0].line_number, 3);
   EXPECT_EQ(lines[0].text, "port 6379");

@@ -5,6 +5,7 @@
 #include "config/config_registry.h"
 
 #include <fcntl.h>
+#include <fmt/core.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,8 +15,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <unordered_set>
-
-#include <fmt/core.h>
 
 #include "common/glob.h"
 #include "config/config_file.h"
@@ -164,7 +163,8 @@ std::string EnvVarName(std::string_view param) {
 }
 
 std::string SetError(std::string_view name, std::string_view reason) {
-  return fmt::format("ERR CONFIG SET failed (possibly related to argument '{}') - {}", name, reason);
+  return fmt::format("ERR CONFIG SET failed (possibly related to argument '{}') - {}", name,
+                     reason);
 }
 
 std::string AbsolutePath(const std::string& path) {
@@ -194,7 +194,8 @@ Status WriteFileAtomically(const std::string& path, const std::string& content) 
     return Status::IOError(std::string("ERR Rewriting config file: ") + std::strerror(err));
   };
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0) return Status::IOError(std::string("ERR Rewriting config file: ") + std::strerror(errno));
+  if (fd < 0)
+    return Status::IOError(std::string("ERR Rewriting config file: ") + std::strerror(errno));
   if (::fchmod(fd, mode) != 0) return fail(errno, fd);
   size_t off = 0;
   while (off < content.size()) {
@@ -298,8 +299,7 @@ void ConfigRegistry::AddMemory(std::string name, std::atomic<int64_t>* storage, 
 }
 
 void ConfigRegistry::AddEnum(std::string name, std::atomic<int64_t>* storage,
-                             std::vector<std::string> names, int64_t def_index,
-                             ParamOptions opts) {
+                             std::vector<std::string> names, int64_t def_index, ParamOptions opts) {
   if (def_index < 0 || static_cast<size_t>(def_index) >= names.size()) {
     DeclarationError("enum default out of range: " + name);
   }
@@ -427,29 +427,39 @@ Status ConfigRegistry::Store(const Entry& e, const Value& v) const {
 ConfigRegistry::Value ConfigRegistry::Snapshot(const Entry& e) const {
   Value v;
   switch (e.type) {
-    case kString: v.str = e.str->Get(); break;
+    case kString:
+      v.str = e.str->Get();
+      break;
     case kSpecial:
       v.words = e.opts.multi_arg ? SplitWords(e.get()) : std::vector{e.get()};
       if (v.words.size() == 1 && v.words[0].empty()) v.words.clear();
       break;
-    case kDirective: break;
-    default: v.num = e.num->load(); break;
+    case kDirective:
+      break;
+    default:
+      v.num = e.num->load();
+      break;
   }
   return v;
 }
 
 std::string ConfigRegistry::FormatValue(const Entry& e, const Value& v) const {
   switch (e.type) {
-    case kBool: return v.num != 0 ? "yes" : "no";
+    case kBool:
+      return v.num != 0 ? "yes" : "no";
     case kInt:
-    case kMemory: return fmt::format("{}", v.num);
+    case kMemory:
+      return fmt::format("{}", v.num);
     case kEnum:
       return v.num >= 0 && static_cast<size_t>(v.num) < e.enum_names.size()
                  ? e.enum_names[static_cast<size_t>(v.num)]
                  : std::string();
-    case kString: return v.str;
-    case kSpecial: return JoinWords(v.words, " ");
-    default: return std::string();
+    case kString:
+      return v.str;
+    case kSpecial:
+      return JoinWords(v.words, " ");
+    default:
+      return std::string();
   }
 }
 
@@ -537,9 +547,9 @@ Status ConfigRegistry::LoadFileImpl(const std::string& path, int depth, bool top
   std::string bad_text;
   s = ParseConfigText(text, &lines, &bad_line, &bad_text);
   if (!s.ok()) {
-    return Status::InvalidArgument(FatalBlock(
-        fmt::format("Reading the configuration file, at line {}", bad_line), bad_text,
-        s.message()));
+    return Status::InvalidArgument(
+        FatalBlock(fmt::format("Reading the configuration file, at line {}", bad_line), bad_text,
+                   s.message()));
   }
   for (const ConfigLine& line : lines) {
     bool formatted = false;
@@ -669,8 +679,8 @@ Status ConfigRegistry::LoadStartup(const std::vector<std::string>& args, char** 
   }
   Status s = ApplyEnvironment(envp);
   if (!s.ok()) return s;
-  return ApplyCommandLine(
-      std::vector<std::string>(args.begin() + static_cast<std::ptrdiff_t>(first_option), args.end()));
+  return ApplyCommandLine(std::vector<std::string>(
+      args.begin() + static_cast<std::ptrdiff_t>(first_option), args.end()));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -696,11 +706,13 @@ Status ConfigRegistry::SetAtRuntime(const std::vector<std::pair<std::string, std
       return Status::InvalidArgument(
           fmt::format("ERR Unknown option or number of arguments for CONFIG SET - '{}'", name));
     }
-    if (e->opts.immutable) return Status::InvalidArgument(SetError(name, "can't set immutable config"));
+    if (e->opts.immutable)
+      return Status::InvalidArgument(SetError(name, "can't set immutable config"));
     if (e->opts.protected_config && !allow_protected) {
       return Status::InvalidArgument(SetError(name, "can't set protected config"));
     }
-    if (!seen.insert(e).second) return Status::InvalidArgument(SetError(name, "duplicate parameter"));
+    if (!seen.insert(e).second)
+      return Status::InvalidArgument(SetError(name, "duplicate parameter"));
     items.push_back(Item{e, &name, {}, {}});
   }
 

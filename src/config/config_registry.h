@@ -72,19 +72,28 @@ using DirectiveFn = std::function<Status(const std::vector<std::string>& args)>;
 // Optional properties of a parameter; designated initializers read well at the call site:
 //   registry.AddInt("hz", &server.hz, 10, 1, 500, {.apply = ResizeCron});
 struct ParamOptions {
-  bool immutable = false;         // settable at startup only: "can't set immutable config"
-  bool sensitive = false;         // value never appears in registry messages; see IsSensitive()
-  bool hidden = false;            // not matched by CONFIG GET patterns, only by its exact name
-  bool protected_config = false;  // CONFIG SET refused unless allow_protected (Redis's
-                                  // enable-protected-configs): "can't set protected config"
-  bool multi_arg = false;         // special only: takes several words (save, bind); a CONFIG SET
-                                  // or environment value is split into words
-  bool append = false;            // special only: repeated lines within one source accumulate
-                                  // (redis.conf `save` lines); a later source replaces
-  ValidateFn validate = nullptr;          // extra check, run for every source before storing
-  ApplyFn apply = nullptr;             // side effect, run after storing at runtime only (CONFIG SET);
-                                  // at startup the owning module reads its storage when it starts
-  RewriteFn rewrite = nullptr;          // special only: custom CONFIG REWRITE lines
+  // Settable at startup only: "can't set immutable config".
+  bool immutable = false;
+  // The value never appears in registry messages; see IsSensitive().
+  bool sensitive = false;
+  // Not matched by CONFIG GET patterns, only by its exact name.
+  bool hidden = false;
+  // CONFIG SET refused unless allow_protected (Redis's enable-protected-configs):
+  // "can't set protected config".
+  bool protected_config = false;
+  // Special only: takes several words (save, bind); CONFIG SET and environment values are split
+  // into words.
+  bool multi_arg = false;
+  // Special only: repeated lines within one source accumulate (redis.conf `save` lines); a later
+  // source replaces.
+  bool append = false;
+  // Extra check, run for every source before storing.
+  ValidateFn validate = nullptr;
+  // Side effect, run after storing at runtime only (CONFIG SET); at startup the owning module
+  // reads its storage when it starts.
+  ApplyFn apply = nullptr;
+  // Special only: custom CONFIG REWRITE lines.
+  RewriteFn rewrite = nullptr;
 };
 
 class ConfigRegistry {
@@ -191,11 +200,11 @@ class ConfigRegistry {
                          const std::string& reason) const;
 
   std::string version_;
-  std::vector<std::unique_ptr<Entry>> entries_;          // declaration order
-  std::unordered_map<std::string, Entry*> by_name_;      // lowercase names and aliases
-  std::string config_file_;                              // absolute; "" = none
-  int config_file_newlines_ = 0;                         // for command-line line numbers
-  mutable std::mutex mu_;                                // serializes runtime operations
+  std::vector<std::unique_ptr<Entry>> entries_;      // declaration order
+  std::unordered_map<std::string, Entry*> by_name_;  // lowercase names and aliases
+  std::string config_file_;                          // absolute; "" = none
+  int config_file_newlines_ = 0;                     // for command-line line numbers
+  mutable std::mutex mu_;                            // serializes runtime operations
 };
 
 }  // namespace cardinal::config

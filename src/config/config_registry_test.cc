@@ -3,6 +3,7 @@
 // CONFIG REWRITE's in-place editing. Expected strings were taken from redis-server 7.0.15.
 #include "config/config_registry.h"
 
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,8 +11,6 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "common/logging.h"
 #include "config/config_file.h"
@@ -117,13 +116,11 @@ class ConfigRegistryTest : public ::testing::Test {
                   return fail_hz_apply_ ? Status::InvalidArgument("hz apply failed") : Status::Ok();
                 }});
     reg_.AddInt("timeout", &timeout_, 0, 0, INT64_MAX);
-    reg_.AddMemory("maxmemory", &maxmemory_, 0, 0, INT64_MAX,
-                   {.apply = [this](std::string_view v) {
+    reg_.AddMemory("maxmemory", &maxmemory_, 0, 0, INT64_MAX, {.apply = [this](std::string_view v) {
                      applied_.push_back("maxmemory=" + std::string(v));
                      return Status::Ok();
                    }});
-    reg_.AddMemory("client-query-buffer-limit", &qbuf_, 1024 * 1024 * 1024, 1024 * 1024,
-                   INT64_MAX);
+    reg_.AddMemory("client-query-buffer-limit", &qbuf_, 1024 * 1024 * 1024, 1024 * 1024, INT64_MAX);
     reg_.AddEnum("maxmemory-policy", &policy_,
                  {"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru",
                   "allkeys-lfu", "allkeys-random", "noeviction"},
@@ -148,8 +145,8 @@ class ConfigRegistryTest : public ::testing::Test {
     reg_.AddSpecial(
         "bind", [this](const std::vector<std::string>& w) { return bind_.Set(w); },
         [this] { return bind_.Get(); }, "* -::*", {.multi_arg = true});
-    reg_.AddEnum("loglevel", LogLevelStorage(), {"debug", "verbose", "notice", "warning", "nothing"},
-                 2);
+    reg_.AddEnum("loglevel", LogLevelStorage(),
+                 {"debug", "verbose", "notice", "warning", "nothing"}, 2);
     reg_.AddDirective("rename-command", [this](const std::vector<std::string>& args) {
       if (args.size() != 2) return Status::InvalidArgument("wrong number of arguments");
       renames_.push_back(args[0] + "->" + args[1]);
@@ -172,7 +169,8 @@ class ConfigRegistryTest : public ::testing::Test {
 };
 
 std::string Banner(int line, const std::string& text, const std::string& reason) {
-  return "*** FATAL CONFIG FILE ERROR (Cardinal 1.2.3) ***\nReading the configuration file, at line " +
+  return "*** FATAL CONFIG FILE ERROR (Cardinal 1.2.3) ***\nReading the configuration file, at "
+         "line " +
          std::to_string(line) + "\n>>> '" + text + "'\n" + reason;
 }
 
@@ -233,11 +231,19 @@ TEST_F(ConfigRegistryTest, ValuesAcceptedLikeRedis) {
   EXPECT_EQ(appendonly_.load(), 1);
   set({"maxmemory-policy", "ALLKEYS-LRU"});
   EXPECT_EQ(Value("maxmemory-policy"), "allkeys-lru");
-  const std::pair<const char*, int64_t> memory[] = {
-      {"1", 1},       {"1b", 1},          {"1B", 1},          {"1k", 1000},
-      {"1K", 1000},   {"1kb", 1024},      {"1kB", 1024},      {"2m", 2000000},
-      {"2Mb", 2097152}, {"1g", 1000000000}, {"3GB", 3221225472}, {"01", 1},
-      {"9223372036854775807", INT64_MAX}};
+  const std::pair<const char*, int64_t> memory[] = {{"1", 1},
+                                                    {"1b", 1},
+                                                    {"1B", 1},
+                                                    {"1k", 1000},
+                                                    {"1K", 1000},
+                                                    {"1kb", 1024},
+                                                    {"1kB", 1024},
+                                                    {"2m", 2000000},
+                                                    {"2Mb", 2097152},
+                                                    {"1g", 1000000000},
+                                                    {"3GB", 3221225472},
+                                                    {"01", 1},
+                                                    {"9223372036854775807", INT64_MAX}};
   for (const auto& [text, bytes] : memory) {
     set({"maxmemory", text});
     EXPECT_EQ(maxmemory_.load(), bytes) << text;
@@ -291,8 +297,7 @@ TEST_F(ConfigRegistryTest, FileErrorsUseRedisBanner) {
   Status s = reg_.LoadFile(tmp_.Write("e1.conf", "port 6400\nfoo bar\n"));
   EXPECT_EQ(s.message(), Banner(2, "foo bar", "Bad directive or wrong number of arguments"));
   s = reg_.LoadFile(tmp_.Write("e2.conf", "port 6400\n   port   abc   \n"));
-  EXPECT_EQ(s.message(),
-            Banner(2, "port   abc", "argument couldn't be parsed into an integer"));
+  EXPECT_EQ(s.message(), Banner(2, "port   abc", "argument couldn't be parsed into an integer"));
   s = reg_.LoadFile(tmp_.Write("e3.conf", "port 6400\n\"unterminated\n"));
   EXPECT_EQ(s.message(), Banner(2, "\"unterminated", "Unbalanced quotes in configuration line"));
   s = reg_.LoadFile(tmp_.path() + "/missing.conf");
@@ -380,9 +385,12 @@ TEST_F(ConfigRegistryTest, CommandLineErrors) {
 }
 
 TEST_F(ConfigRegistryTest, Environment) {
-  std::vector<std::string> vars = {"PATH=/bin",         "CARDINAL_PORT=7100",
-                                   "CARDINAL_MAXMEMORY=1gb", "CARDINAL_SAVE=100 1 200 2",
-                                   "CARDINAL_SLAVE_READ_ONLY=no", "CARDINAL_UNRELATED=1",
+  std::vector<std::string> vars = {"PATH=/bin",
+                                   "CARDINAL_PORT=7100",
+                                   "CARDINAL_MAXMEMORY=1gb",
+                                   "CARDINAL_SAVE=100 1 200 2",
+                                   "CARDINAL_SLAVE_READ_ONLY=no",
+                                   "CARDINAL_UNRELATED=1",
                                    "CARDINAL_MAXMEMORY_POLICY=allkeys-lfu"};
   std::vector<char*> envp;
   for (auto& v : vars) envp.push_back(v.data());
@@ -412,19 +420,18 @@ TEST_F(ConfigRegistryTest, PrecedenceDefaultsFileEnvCommandLineRuntime) {
   std::string conf = tmp_.Write("p.conf",
                                 "port 1001\nhz 11\ntimeout 21\nmaxmemory 1mb\nsave 100 1\n"
                                 "save 200 2\n");
-  std::vector<std::string> vars = {"CARDINAL_HZ=12", "CARDINAL_TIMEOUT=22",
-                                   "CARDINAL_SAVE=300 3"};
+  std::vector<std::string> vars = {"CARDINAL_HZ=12", "CARDINAL_TIMEOUT=22", "CARDINAL_SAVE=300 3"};
   std::vector<char*> envp;
   for (auto& v : vars) envp.push_back(v.data());
   envp.push_back(nullptr);
   Status s = reg_.LoadStartup({conf, "--timeout", "23", "--save", "400", "4"}, envp.data());
   ASSERT_TRUE(s.ok()) << s.message();
-  EXPECT_EQ(Value("appendonly"), "no");        // default
-  EXPECT_EQ(port_.load(), 1001);               // file
-  EXPECT_EQ(maxmemory_.load(), 1 << 20);       // file
-  EXPECT_EQ(hz_.load(), 12);                   // env over file
-  EXPECT_EQ(timeout_.load(), 23);              // command line over env and file
-  EXPECT_EQ(Value("save"), "400 4");           // a later source replaces, it does not append
+  EXPECT_EQ(Value("appendonly"), "no");   // default
+  EXPECT_EQ(port_.load(), 1001);          // file
+  EXPECT_EQ(maxmemory_.load(), 1 << 20);  // file
+  EXPECT_EQ(hz_.load(), 12);              // env over file
+  EXPECT_EQ(timeout_.load(), 23);         // command line over env and file
+  EXPECT_EQ(Value("save"), "400 4");      // a later source replaces, it does not append
   ASSERT_TRUE(reg_.SetAtRuntime({{"timeout", "24"}, {"port", "1002"}}).ok());
   EXPECT_EQ(timeout_.load(), 24);  // runtime over everything
   EXPECT_EQ(port_.load(), 1002);
@@ -484,8 +491,7 @@ TEST_F(ConfigRegistryTest, RuntimeSetIsAllOrNothing) {
   EXPECT_EQ(port_.load(), 6379);
   EXPECT_TRUE(applied_.empty());
 
-  ASSERT_TRUE(
-      reg_.SetAtRuntime({{"hz", "5"}, {"maxmemory", "1gb"}, {"save", "10 1  20 2"}}).ok());
+  ASSERT_TRUE(reg_.SetAtRuntime({{"hz", "5"}, {"maxmemory", "1gb"}, {"save", "10 1  20 2"}}).ok());
   EXPECT_EQ(hz_.load(), 5);
   EXPECT_EQ(maxmemory_.load(), 1LL << 30);
   EXPECT_EQ(Value("save"), "10 1 20 2");
@@ -610,7 +616,7 @@ TEST_F(ConfigRegistryTest, RewriteEditsInPlaceLikeRedis) {
             "maxmemory 3gb\n"
             "maxmemory-policy noeviction\n"  // back at default: kept, with the default value
             "hz 30\n"
-            "\n"                             // extra line of a parameter: blanked
+            "\n"  // extra line of a parameter: blanked
             "timeout 0\n"
             "save 20 2\n"
             "bind 127.0.0.1\n"

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "commands/command.h"
+#include "commands/context.h"
 
 namespace cardinal::server {
 
@@ -9,6 +10,9 @@ void RegisterConnectionFamily(commands::CommandRegistry* r);
 void RegisterTransactionFamily(commands::CommandRegistry* r);
 void RegisterServerFamily(commands::CommandRegistry* r);
 void RegisterConfigFamily(commands::CommandRegistry* r);
+
+// Drops all of the client's WATCHed keys (UNWATCH, and every path that ends a transaction).
+void UnwatchAll(commands::CommandContext& ctx);
 
 inline void RegisterServerFamilies(commands::CommandRegistry* r) {
   RegisterConnectionFamily(r);

@@ -348,14 +348,21 @@ void Server::ResetStats() {
 // ---------------------------------------------------------------------------------------------
 // Dispatch: the checks every command passes, in Redis's order.
 
+// Redis formats these texts with printf's %.*s, so an argument ends at its first NUL byte.
+static std::string_view CString(std::string_view s, size_t max) {
+  size_t nul = s.find('\0');
+  if (nul != std::string_view::npos) s = s.substr(0, nul);
+  return s.substr(0, max);
+}
+
 static void UnknownCommandError(commands::ArgList args, std::string* out) {
   out->assign("ERR unknown command '");
-  out->append(args[0].substr(0, 128));
+  out->append(CString(args[0], 128));
   out->append("', with args beginning with: ");
   size_t budget_start = out->size();
   for (size_t i = 1; i < args.size() && out->size() - budget_start < 128; i++) {
     size_t room = 128 - (out->size() - budget_start);
-    out->append("'").append(args[i].substr(0, room)).append("' ");
+    out->append("'").append(CString(args[i], room)).append("' ");
   }
 }
 
@@ -379,7 +386,7 @@ void Server::Dispatch(Connection* conn, commands::ArgList args) {
     } else if (const commands::Command* sub = cmd->FindSubcommand(args[1]); sub != nullptr) {
       cmd = sub;
     } else {
-      err = "ERR unknown subcommand '" + std::string(args[1].substr(0, 128)) + "'. Try " +
+      err = "ERR unknown subcommand '" + std::string(CString(args[1], 128)) + "'. Try " +
             ToUpperAscii(args[0]) + " HELP.";
       cmd = nullptr;
     }
@@ -397,6 +404,7 @@ void Server::Dispatch(Connection* conn, commands::ArgList args) {
     if (cmd != nullptr && cmd->name() == "exec") {
       // A rejected EXEC discards the transaction and says why (Redis's execCommandAbort).
       st.multi = commands::MultiState();
+      UnwatchAll(ctx);
       std::string_view why = err;
       if (why.starts_with("ERR ")) why.remove_prefix(4);
       err = "EXECABORT Transaction discarded because of: " + std::string(why);

@@ -21,8 +21,6 @@ using commands::ClientState;
 using commands::CommandContext;
 using commands::CommandSpec;
 
-namespace {
-
 void UnwatchAll(CommandContext& ctx) {
   ClientState& st = ctx.client();
   if (st.watched.empty()) return;
@@ -39,6 +37,8 @@ void UnwatchAll(CommandContext& ctx) {
   st.watched.clear();
   st.watch_flag->dirty.store(false);
 }
+
+namespace {
 
 void DiscardTransaction(ClientState& st) {
   st.multi = commands::MultiState();

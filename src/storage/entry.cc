@@ -120,11 +120,10 @@ Entry* Entry::CloneWith(const Entry* src, std::string_view key, int64_t expire_a
   return e;
 }
 
-Entry* Entry::Relayout(Entry* src, int64_t expire_at_ms) {
+Entry* Entry::Relayout(const Entry* src, int64_t expire_at_ms) {
   Entry* e = Allocate(src->type(), src->encoding(), src->key(), expire_at_ms, src->value_size());
   e->set_lru(src->lru());
   std::memcpy(e->bytes_ + e->value_offset(), src->bytes_ + src->value_offset(), src->value_size());
-  FreeShell(src);
   return e;
 }
 

@@ -67,9 +67,10 @@ class Entry {
   static Entry* NewRaw(std::string_view key, RawString* raw, int64_t expire_at_ms);
   // A copy of `e` under another key and/or TTL; the value is deep-copied (COPY, RENAME, EXPIRE).
   static Entry* CloneWith(const Entry* e, std::string_view key, int64_t expire_at_ms);
-  // Moves `e` into a new block with the given TTL (< 0: none); out-of-line values are moved, not
-  // copied, and `e` is freed. Returns the new entry.
-  static Entry* Relayout(Entry* e, int64_t expire_at_ms);
+  // Copies `e` into a new block with the given TTL (< 0: none). Out-of-line values are moved,
+  // not copied, so the caller must then release the old block with FreeShell — after the table
+  // no longer points at it (lookups read the key from the block).
+  static Entry* Relayout(const Entry* e, int64_t expire_at_ms);
   // Frees the entry and its value.
   static void Free(Entry* e);
   // Frees only the entry block, not an out-of-line value (the value moved to another entry).

@@ -204,6 +204,7 @@ Entry* Db::SetExpire(Entry* e, int64_t expire_at_ms) {
     std::string key(e->key());
     Entry* n = Entry::Relayout(e, expire_at_ms);
     t.keys.Replace(key, h, n);
+    Entry::FreeShell(e);
     t.expires.Add(n);
     s.stats.used_bytes.fetch_add(static_cast<int64_t>(n->MemoryUsage()) - before,
                                  std::memory_order_relaxed);
@@ -224,6 +225,7 @@ Entry* Db::Persist(Entry* e) {
   std::string key(e->key());
   Entry* n = Entry::Relayout(e, -1);
   t.keys.Replace(key, h, n);
+  Entry::FreeShell(e);
   s.stats.used_bytes.fetch_add(static_cast<int64_t>(n->MemoryUsage()) - before,
                                std::memory_order_relaxed);
   TouchIn(s, key);
