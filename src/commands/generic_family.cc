@@ -210,11 +210,12 @@ constexpr uint64_t kCursorPosMask = (uint64_t{1} << kCursorPosBits) - 1;
 static_assert(KeyTable::kBuckets == (1u << (64 - kCursorPosBits)));
 static_assert(KeyTable::kMaxDepthBits == kCursorPosBits);
 
-// Work bound of one SCAN call, in visits of one (segment, bucket): COUNT * 10 like Redis's
-// maxiterations, but at least this many, because a visit here costs tens of nanoseconds and a
-// small database spreads over 64 shards x 1024 buckets. A visit of an empty shard table counts
-// as 1/kShardCount of a visit (it only checks the size under the lock).
-constexpr int64_t kMinScanVisits = 1024;
+// Work bound of one SCAN call, in units of 1/kShardCount of an entry: each entry examined costs
+// kShardCount units, each (segment, bucket) or empty-shard visit one unit (a single slot check).
+// The budget is COUNT * 10 entries like Redis's maxiterations, but at least kMinScanVisits,
+// so a small database (spread over 64 shards x 1024 buckets) is returned in one call, as Redis
+// returns a small dict in one call.
+constexpr int64_t kMinScanVisits = 2048;
 
 void CmdScan(ArgList args, CommandContext& ctx) {
   auto& rb = ctx.reply();
@@ -267,7 +268,9 @@ void CmdScan(ArgList args, CommandContext& ctx) {
           return;
         }
         do {
+          units += 1;  // an empty (segment, bucket) is one slot check
           hpos = table.ScanBucket(bucket, hpos, [&](Entry* e) {
+            units += kUnit;
             if (IsExpired(e, now)) {
               expired.emplace_back(e->key());
               return;
@@ -276,7 +279,6 @@ void CmdScan(ArgList args, CommandContext& ctx) {
             if (use_pattern && !GlobMatch(pattern, e->key())) return;
             keys.emplace_back(e->key());
           });
-          units += kUnit;
         } while (hpos != 0 && storage::ShardOfHash(hpos) == shard && keys.size() < want &&
                  units < max_units);
         // Like Redis, SCAN deletes the expired keys it meets (Find expires and propagates DEL).
