@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
                 cardinal::kRedisCompatVersion);
     return 0;
   }
+  cardinal::server::BlockShutdownSignals();
   cardinal::server::Server server;
   cardinal::Status st = server.Configure(args, environ);
   if (!st.ok()) {

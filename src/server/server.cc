@@ -89,6 +89,20 @@ void Worker::ActiveExpireCycle() {
 // ---------------------------------------------------------------------------------------------
 // Server
 
+sigset_t ShutdownSignals() {
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGTERM);
+  sigaddset(&mask, SIGINT);
+  return mask;
+}
+
+void BlockShutdownSignals() {
+  sigset_t mask = ShutdownSignals();
+  pthread_sigmask(SIG_BLOCK, &mask, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+}
+
 Server::Server() {
   RegisterServerConfig(&config_, &registry_);
   commands::RegisterAllFamilies(&commands_);
@@ -218,14 +232,9 @@ int Server::Run() {
     std::ofstream(pidfile) << getpid() << "\n";
   }
 
-  // Signals: handled on worker 0's loop through a signalfd; SIGPIPE is ignored (send uses
-  // MSG_NOSIGNAL anyway). Block them before starting threads so every thread inherits the mask.
-  sigset_t mask;
-  sigemptyset(&mask);
-  sigaddset(&mask, SIGTERM);
-  sigaddset(&mask, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &mask, nullptr);
-  signal(SIGPIPE, SIG_IGN);
+  // Signals: handled on worker 0's loop through a signalfd (BlockShutdownSignals ran before any
+  // thread existed, so every thread has them blocked and none can take the default action).
+  sigset_t mask = ShutdownSignals();
   int sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 
   for (int i = 0; i < threads; i++) workers_.push_back(std::make_unique<Worker>(this, i));

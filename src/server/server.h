@@ -7,6 +7,8 @@
 // values. Worker 0 runs on the main thread and also handles signals and shutdown.
 #pragma once
 
+#include <signal.h>
+
 #include <atomic>
 #include <cstdint>
 #include <map>
@@ -26,6 +28,11 @@
 namespace cardinal::server {
 
 class Listener;
+
+// Blocks SIGTERM/SIGINT (handled later through a signalfd) and ignores SIGPIPE. Must run in
+// main() before any thread is created, so that every thread inherits the mask.
+void BlockShutdownSignals();
+sigset_t ShutdownSignals();
 
 class Worker {
  public:
