@@ -36,8 +36,8 @@ using P = std::pair<std::string, std::string>;
 
 TEST(FormatDoubleTest, MatchesRedis70) {
   // Values observed from ZSCORE / ZINCRBY on redis-server 7.0.15 (identical in RESP2 and RESP3).
-  EXPECT_EQ(FormatDouble(1.1), "1.1000000000000001");         // ZADD z 1.1 a; ZSCORE z a
-  EXPECT_EQ(FormatDouble(1.1 + 0.1), "1.2000000000000002");   // ZINCRBY z 0.1 a
+  EXPECT_EQ(FormatDouble(1.1), "1.1000000000000001");        // ZADD z 1.1 a; ZSCORE z a
+  EXPECT_EQ(FormatDouble(1.1 + 0.1), "1.2000000000000002");  // ZINCRBY z 0.1 a
   EXPECT_EQ(FormatDouble(1.2000000000000002 + 0.1), "1.3000000000000003");
   EXPECT_EQ(FormatDouble(1e300), "1.0000000000000001e+300");
   EXPECT_EQ(FormatDouble(3), "3");
@@ -109,13 +109,13 @@ TEST(ReplyBuilderTest, ErrorIsAlwaysOneLine) {
 }
 
 TEST(ReplyBuilderTest, Long) {
-  for (const auto& [v, text] : std::vector<std::pair<int64_t, std::string>>{
-           {0, ":0\r\n"},
-           {1, ":1\r\n"},
-           {-1, ":-1\r\n"},
-           {42, ":42\r\n"},
-           {INT64_MAX, ":9223372036854775807\r\n"},
-           {INT64_MIN, ":-9223372036854775808\r\n"}}) {
+  for (const auto& [v, text] :
+       std::vector<std::pair<int64_t, std::string>>{{0, ":0\r\n"},
+                                                    {1, ":1\r\n"},
+                                                    {-1, ":-1\r\n"},
+                                                    {42, ":42\r\n"},
+                                                    {INT64_MAX, ":9223372036854775807\r\n"},
+                                                    {INT64_MIN, ":-9223372036854775808\r\n"}}) {
     EXPECT_EQ(Both([v = v](ReplyBuilder& b) { b.SendLong(v); }), P(text, text));
   }
 }
@@ -239,14 +239,13 @@ TEST(ReplyBuilderTest, RoundTripsThroughDecoderResp2) {
   ASSERT_TRUE(v.has_value()) << error;
   using V = RespValue;
   const V expected = V::Aggregate(
-      V::kArray,
-      {V::Simple("PONG"), V::Simple("OK"), V::Error("ERR oops"), V::Int(-12345),
-       V::Bulk(std::string("bin\r\n\0", 6)), V::Of(V::kNullBulk), V::Of(V::kNullArray),
-       V::Aggregate(V::kArray, {V::Bulk("field"), V::Bulk("2.5")}),
-       V::Aggregate(V::kArray, {V::Int(1), V::Int(0)}),
-       V::Aggregate(V::kArray, {V::Bulk("message")}), V::Bulk("0.10000000000000001"), V::Int(1),
-       V::Bulk("-99999999999999999999"), V::Bulk("line1\nline2"),
-       V::Aggregate(V::kArray, {V::Bulk("x"), V::Bulk("y")})});
+      V::kArray, {V::Simple("PONG"), V::Simple("OK"), V::Error("ERR oops"), V::Int(-12345),
+                  V::Bulk(std::string("bin\r\n\0", 6)), V::Of(V::kNullBulk), V::Of(V::kNullArray),
+                  V::Aggregate(V::kArray, {V::Bulk("field"), V::Bulk("2.5")}),
+                  V::Aggregate(V::kArray, {V::Int(1), V::Int(0)}),
+                  V::Aggregate(V::kArray, {V::Bulk("message")}), V::Bulk("0.10000000000000001"),
+                  V::Int(1), V::Bulk("-99999999999999999999"), V::Bulk("line1\nline2"),
+                  V::Aggregate(V::kArray, {V::Bulk("x"), V::Bulk("y")})});
   EXPECT_EQ(*v, expected);
   // The trailing "*0" is a second, separate reply.
   size_t consumed2 = 0;
@@ -271,10 +270,9 @@ TEST(ReplyBuilderTest, RoundTripsThroughDecoderResp3) {
       {V::Simple("PONG"), V::Simple("OK"), V::Error("ERR oops"), V::Int(-12345),
        V::Bulk(std::string("bin\r\n\0", 6)), V::Of(V::kNull), V::Of(V::kNull),
        V::Aggregate(V::kMap, {V::Bulk("field"), V::Double(2.5, "2.5")}),
-       V::Aggregate(V::kSet, {V::Int(1), V::Int(0)}),
-       V::Aggregate(V::kPush, {V::Bulk("message")}), V::Double(0.1, "0.10000000000000001"),
-       V::Bool(true), V::BigNumber("-99999999999999999999"), V::Verbatim("line1\nline2"),
-       V::Aggregate(V::kArray, {V::Bulk("x"), V::Bulk("y")})});
+       V::Aggregate(V::kSet, {V::Int(1), V::Int(0)}), V::Aggregate(V::kPush, {V::Bulk("message")}),
+       V::Double(0.1, "0.10000000000000001"), V::Bool(true), V::BigNumber("-99999999999999999999"),
+       V::Verbatim("line1\nline2"), V::Aggregate(V::kArray, {V::Bulk("x"), V::Bulk("y")})});
   EXPECT_EQ(*v, expected);
   // Then the trailing "*0".
   const std::string_view rest = std::string_view(out).substr(consumed);
@@ -387,10 +385,26 @@ TEST(DecodeReplyTest, HugeClaimsAreIncompleteNotAllocated) {
 }
 
 TEST(DecodeReplyTest, Malformed) {
-  for (std::string_view in :
-       {"?\r\n", "+a\nb\r\n", "+a\rb\r\n", ":1.5\r\n", ":+1\r\n", ":\r\n", "$3\r\nabcd\r\n",
-        "$-2\r\n", "$x\r\n", "*-2\r\n", "%-1\r\n", "#x\r\n", ",abc\r\n", ",\r\n", "_x\r\n",
-        "=2\r\nab\r\n", "=5\r\ntxtx1\r\n", "*1\r\n?\r\n", "*2\r\n:1\r\n:x\r\n", "+ok\n"}) {
+  for (std::string_view in : {"?\r\n",
+                              "+a\nb\r\n",
+                              "+a\rb\r\n",
+                              ":1.5\r\n",
+                              ":+1\r\n",
+                              ":\r\n",
+                              "$3\r\nabcd\r\n",
+                              "$-2\r\n",
+                              "$x\r\n",
+                              "*-2\r\n",
+                              "%-1\r\n",
+                              "#x\r\n",
+                              ",abc\r\n",
+                              ",\r\n",
+                              "_x\r\n",
+                              "=2\r\nab\r\n",
+                              "=5\r\ntxtx1\r\n",
+                              "*1\r\n?\r\n",
+                              "*2\r\n:1\r\n:x\r\n",
+                              "+ok\n"}) {
     DecodeMalformed(in);
   }
   std::string deep;

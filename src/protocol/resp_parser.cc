@@ -80,17 +80,29 @@ bool SplitInline(std::string_view line, std::string* storage, std::vector<Inline
           const char q = line[i];
           if (q == '\\' && i + 3 < n && line[i + 1] == 'x' && HexValue(line[i + 2]) >= 0 &&
               HexValue(line[i + 3]) >= 0) {
-            storage->push_back(static_cast<char>(HexValue(line[i + 2]) * 16 + HexValue(line[i + 3])));
+            storage->push_back(
+                static_cast<char>(HexValue(line[i + 2]) * 16 + HexValue(line[i + 3])));
             i += 4;
           } else if (q == '\\' && i + 1 < n) {
             char e = line[i + 1];
             switch (e) {
-              case 'n': e = '\n'; break;
-              case 'r': e = '\r'; break;
-              case 't': e = '\t'; break;
-              case 'b': e = '\b'; break;
-              case 'a': e = '\a'; break;
-              default: break;  // \" \\ and any other escaped byte stand for themselves.
+              case 'n':
+                e = '\n';
+                break;
+              case 'r':
+                e = '\r';
+                break;
+              case 't':
+                e = '\t';
+                break;
+              case 'b':
+                e = '\b';
+                break;
+              case 'a':
+                e = '\a';
+                break;
+              default:
+                break;  // \" \\ and any other escaped byte stand for themselves.
             }
             storage->push_back(e);
             i += 2;
@@ -215,8 +227,7 @@ size_t RequestParser::FindTerminator(std::string_view input, char terminator) {
 }
 
 RequestParser::Result RequestParser::Finish(std::string_view input,
-                                            std::vector<std::string_view>* args,
-                                            size_t* consumed) {
+                                            std::vector<std::string_view>* args, size_t* consumed) {
   args->clear();
   args->reserve(spans_.size());
   for (const auto& [offset, length] : spans_) args->emplace_back(input.data() + offset, length);
@@ -226,11 +237,14 @@ RequestParser::Result RequestParser::Finish(std::string_view input,
 }
 
 RequestParser::Result RequestParser::Parse(std::string_view input,
-                                           std::vector<std::string_view>* args,
-                                           size_t* consumed) {
+                                           std::vector<std::string_view>* args, size_t* consumed) {
   if (!error_.empty()) return Result::kError;
-  // The caller must present at least the bytes it presented last time.
-  assert(input.size() >= pos_ && input.size() >= scan_pos_);
+  // The caller must present at least the bytes it presented last time; if it does not (a bug),
+  // refuse to index past the input rather than read out of bounds.
+  if (input.size() < pos_ || input.size() < scan_pos_) {
+    assert(false && "RequestParser::Parse given less input than before");
+    return Result::kIncomplete;
+  }
   if (state_ == State::kStart) {
     if (input.empty()) return Result::kIncomplete;
     inline_storage_.clear();

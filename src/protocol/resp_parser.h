@@ -97,8 +97,7 @@ class RequestParser {
 
   Result ParseMultibulk(std::string_view input, std::vector<std::string_view>* args,
                         size_t* consumed);
-  Result ParseInline(std::string_view input, std::vector<std::string_view>* args,
-                     size_t* consumed);
+  Result ParseInline(std::string_view input, std::vector<std::string_view>* args, size_t* consumed);
   Result Fail(std::string msg);
   // Returns to kStart after a command (keeps inline_storage_, which the returned views use).
   void ClearCommandState();
@@ -106,9 +105,9 @@ class RequestParser {
 
   Limits limits_;
   State state_ = State::kStart;
-  size_t pos_ = 0;       // Offset of the next unparsed byte (the current line or bulk payload).
-  size_t scan_pos_ = 0;  // Offset where the search for the current line's terminator resumes.
-  bool blocked_ = false;  // A NUL hides the current line's terminator (see FindTerminator).
+  size_t pos_ = 0;         // Offset of the next unparsed byte (the current line or bulk payload).
+  size_t scan_pos_ = 0;    // Offset where the search for the current line's terminator resumes.
+  bool blocked_ = false;   // A NUL hides the current line's terminator (see FindTerminator).
   int64_t args_left_ = 0;  // Bulks still expected in the current multibulk.
   int64_t bulk_len_ = 0;   // Length of the bulk whose payload starts at pos_ (kBulkData).
   // (offset, length) of each complete argument, relative to the start of the command.

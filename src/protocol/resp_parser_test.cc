@@ -95,7 +95,8 @@ Outcome Feed(std::string_view data, const std::function<size_t()>& next_chunk,
 }
 
 Outcome FeedAll(std::string_view data, RequestParser::Limits limits = {}) {
-  return Feed(data, [&] { return data.size(); }, limits);
+  return Feed(
+      data, [&] { return data.size(); }, limits);
 }
 
 // Parses `input` in one call and expects a single command.
@@ -140,9 +141,9 @@ TEST(ParseStrictInt64Test, AcceptsCanonicalIntegers) {
 
 TEST(ParseStrictInt64Test, RejectsNonCanonicalText) {
   int64_t v = 0;
-  for (std::string_view s : {"", "-", "+1", "01", "00", "-0", "-01", " 1", "1 ", "1a", "0x10",
-                             "9223372036854775808", "-9223372036854775809",
-                             "99999999999999999999999", "1.0", "1e3"}) {
+  for (std::string_view s :
+       {"", "-", "+1", "01", "00", "-0", "-01", " 1", "1 ", "1a", "0x10", "9223372036854775808",
+        "-9223372036854775809", "99999999999999999999999", "1.0", "1e3"}) {
     EXPECT_FALSE(ParseStrictInt64(s, &v)) << s;
   }
 }
@@ -170,8 +171,7 @@ TEST(RequestParserTest, ArgumentsAreViewsIntoTheInput) {
 TEST(RequestParserTest, BulksAreBinarySafe) {
   using namespace std::string_literals;
   const std::string input = "*4\r\n$4\r\na\r\nb\r\n$0\r\n\r\n$3\r\n\0\0\0\r\n$2\r\n$3\r\n"s;
-  EXPECT_EQ(ParseOne(input),
-            (Command{"a\r\nb", "", std::string("\0\0\0", 3), "$3"}));
+  EXPECT_EQ(ParseOne(input), (Command{"a\r\nb", "", std::string("\0\0\0", 3), "$3"}));
 }
 
 TEST(RequestParserTest, EmptyAndNegativeCountsAreEmptyCommands) {
@@ -200,9 +200,9 @@ TEST(RequestParserTest, MultibulkErrorsMatchRedis) {
                               "*1x\r\n", "*2147483648\r\n", "*9223372036854775808\r\n"}) {
     EXPECT_EQ(ParseError(in), kCount) << in;
   }
-  for (std::string_view in : {"*1\r\n$-1\r\n", "*1\r\n$-0\r\n", "*1\r\n$+4\r\n", "*1\r\n$04\r\n",
-                              "*1\r\n$ 4\r\n", "*1\r\n$\r\n", "*1\r\n$536870913\r\n",
-                              "*2\r\n$1\r\na\r\n$x\r\n"}) {
+  for (std::string_view in :
+       {"*1\r\n$-1\r\n", "*1\r\n$-0\r\n", "*1\r\n$+4\r\n", "*1\r\n$04\r\n", "*1\r\n$ 4\r\n",
+        "*1\r\n$\r\n", "*1\r\n$536870913\r\n", "*2\r\n$1\r\na\r\n$x\r\n"}) {
     EXPECT_EQ(ParseError(in), kBulk) << in;
   }
   EXPECT_EQ(ParseError("*1\r\nx4\r\n"), "Protocol error: expected '$', got 'x'");
@@ -308,9 +308,8 @@ TEST(RequestParserTest, InlineSplittingMatchesRedis) {
 }
 
 TEST(RequestParserTest, InlineUnbalancedQuotes) {
-  for (std::string_view in :
-       {"ECHO \"ab\"c\r\n", "ECHO 'ab'c\r\n", "ECHO \"abc\r\n", "ECHO 'abc\n", "ECHO \"a\\\n",
-        "ECHO a\"\n", "ECHO \"a\"\"b\"\n", "ECHO '\\'\n"}) {
+  for (std::string_view in : {"ECHO \"ab\"c\r\n", "ECHO 'ab'c\r\n", "ECHO \"abc\r\n", "ECHO 'abc\n",
+                              "ECHO \"a\\\n", "ECHO a\"\n", "ECHO \"a\"\"b\"\n", "ECHO '\\'\n"}) {
     EXPECT_EQ(ParseError(in), "Protocol error: unbalanced quotes in request") << in;
   }
 }

@@ -99,7 +99,7 @@ Status Decoder::Decode(RespValue* out, int depth) {
     case '-':
     case '(':
       if (Status s = ReadLine(&line); s != Status::kOk) return s;
-      out->type = type == '+' ? RespValue::kSimple
+      out->type = type == '+'   ? RespValue::kSimple
                   : type == '-' ? RespValue::kError
                                 : RespValue::kBigNumber;
       out->str.assign(line);
@@ -187,21 +187,36 @@ Status Decoder::Decode(RespValue* out, int depth) {
 
 const char* TypeName(RespValue::Type t) {
   switch (t) {
-    case RespValue::kSimple: return "simple";
-    case RespValue::kError: return "error";
-    case RespValue::kInt: return "int";
-    case RespValue::kBulk: return "bulk";
-    case RespValue::kNull: return "null";
-    case RespValue::kArray: return "array";
-    case RespValue::kMap: return "map";
-    case RespValue::kSet: return "set";
-    case RespValue::kPush: return "push";
-    case RespValue::kDouble: return "double";
-    case RespValue::kBool: return "bool";
-    case RespValue::kBigNumber: return "bignum";
-    case RespValue::kVerbatim: return "verbatim";
-    case RespValue::kNullArray: return "nullarray";
-    case RespValue::kNullBulk: return "nullbulk";
+    case RespValue::kSimple:
+      return "simple";
+    case RespValue::kError:
+      return "error";
+    case RespValue::kInt:
+      return "int";
+    case RespValue::kBulk:
+      return "bulk";
+    case RespValue::kNull:
+      return "null";
+    case RespValue::kArray:
+      return "array";
+    case RespValue::kMap:
+      return "map";
+    case RespValue::kSet:
+      return "set";
+    case RespValue::kPush:
+      return "push";
+    case RespValue::kDouble:
+      return "double";
+    case RespValue::kBool:
+      return "bool";
+    case RespValue::kBigNumber:
+      return "bignum";
+    case RespValue::kVerbatim:
+      return "verbatim";
+    case RespValue::kNullArray:
+      return "nullarray";
+    case RespValue::kNullBulk:
+      return "nullbulk";
   }
   return "?";
 }

@@ -70,14 +70,21 @@ void Connection::OnEvent(uint32_t events) {
     HandleRead();
     if (closed_) return;
   }
-  if (events & EPOLLOUT) {
-    if (!FlushOutput()) return;
-    // Writing freed room: resume input that backpressure left unprocessed.
-    if (in_len_ > 0 && out_.size() - out_sent_ < kPauseReadingAbove) {
-      ProcessInput();
-      if (closed_) return;
-      FlushOutput();
-    }
+  if (events & EPOLLOUT) Pump();
+}
+
+// Alternates processing buffered input and writing replies until the client is blocked on the
+// socket (output pending: EPOLLOUT will call us again) or no complete command is left (EPOLLIN
+// will). Every exit leaves one of those two wake-ups armed, so input that backpressure left in
+// the buffer is never stranded.
+void Connection::Pump() {
+  while (!closed_) {
+    size_t before = in_len_;
+    if (in_len_ > 0 && out_.size() - out_sent_ < kPauseReadingAbove) ProcessInput();
+    if (closed_ || !FlushOutput()) return;
+    bool progressed = in_len_ != before;
+    bool blocked = out_sent_ < out_.size() && out_.size() - out_sent_ >= kPauseReadingAbove;
+    if (!progressed || in_len_ == 0 || blocked) return;
   }
 }
 
@@ -114,7 +121,7 @@ void Connection::HandleRead() {
     Close();
     return;
   }
-  if (!closed_) FlushOutput();
+  Pump();
 }
 
 void Connection::ProtocolError(const std::string& msg) {

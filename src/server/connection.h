@@ -71,6 +71,7 @@ class Connection : public net::IoHandler {
  private:
   void HandleRead();
   void ProcessInput();
+  void Pump();
   bool FlushOutput();  // false if the connection was closed
   void UpdateWriteInterest();
   bool CheckOutputLimits();

@@ -65,6 +65,12 @@ int64_t Keyspace::UsedBytes() const {
 // ---------------------------------------------------------------------------------------------
 // Db: the shard-local operations every command is built from.
 
+// Counters written only under the shard lock need no atomic read-modify-write; the atomic type
+// only makes INFO's lock-free reads well-defined.
+static inline void BumpUnderLock(std::atomic<uint64_t>& c) {
+  c.store(c.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+}
+
 static inline bool IsExpired(const Entry* e, int64_t now_ms) {
   // Like Redis, a key is expired only once the clock has passed its deadline.
   return e->has_expire() && e->expire_at() < now_ms;
@@ -97,9 +103,9 @@ Entry* Db::FindRead(std::string_view key) {
     e = nullptr;
   }
   if (e == nullptr) {
-    s.stats.keyspace_misses.fetch_add(1, std::memory_order_relaxed);
+    BumpUnderLock(s.stats.keyspace_misses);
   } else {
-    s.stats.keyspace_hits.fetch_add(1, std::memory_order_relaxed);
+    BumpUnderLock(s.stats.keyspace_hits);
     e->set_lru(static_cast<uint32_t>(now_ms_ / 1000));
   }
   return e;
@@ -262,8 +268,10 @@ size_t Db::Size() const { return ks_->KeyCount(db_); }
 void Db::Flush(bool async) {
   for (unsigned i = 0; i < kShardCount; i++) {
     Shard& s = ks_->shard(i);
-    auto old = std::move(s.dbs[db_]);
-    s.dbs[db_] = std::make_unique<DbTable>();
+    // Move the contents out but keep the DbTable object itself: lock-free readers (DBSIZE,
+    // INFO, the expire cron's emptiness hint) may hold its address.
+    auto old = std::make_unique<DbTable>(std::move(*s.dbs[db_]));
+    *s.dbs[db_] = DbTable();
     // Every watcher of this db whose key existed sees a change (Redis: touchAllWatchedKeysInDb).
     WatchMap& w = s.watchers[db_];
     for (auto& [key, flags] : w) {
