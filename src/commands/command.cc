@@ -4,12 +4,12 @@
 
 namespace cardinal::commands {
 
-Command::Command(CommandSpec spec, const Command* parent)
-    : spec_(std::move(spec)), parent_(parent) {
+Command::Command(CommandSpec spec, const Command* parent, int* next_id)
+    : spec_(std::move(spec)), parent_(parent), id_((*next_id)++) {
   full_name_ = parent ? std::string(parent->name()) + "|" + std::string(spec_.name)
                       : std::string(spec_.name);
   for (auto& sub : spec_.subcommands) {
-    subcommands_.push_back(std::make_unique<Command>(sub, this));
+    subcommands_.push_back(std::make_unique<Command>(sub, this, next_id));
   }
 }
 
@@ -32,7 +32,7 @@ std::vector<int> Command::KeyIndexes(ArgList args) const {
 }
 
 void CommandRegistry::Add(CommandSpec spec) {
-  auto cmd = std::make_unique<Command>(std::move(spec));
+  auto cmd = std::make_unique<Command>(std::move(spec), nullptr, &next_id_);
   by_name_[std::string(cmd->name())] = cmd.get();
   commands_.push_back(std::move(cmd));
 }

@@ -97,17 +97,25 @@ struct CommandSpec {
   std::vector<CommandSpec> subcommands;  // CONFIG GET, CLIENT LIST... (handler of parent unused)
 };
 
-// Per-command counters for INFO commandstats (calls, usec, rejected, failed).
-struct CommandStats {
+// Per-command counters for INFO commandstats. Each worker thread owns one cell per command
+// (indexed by Command::id()) and is its only writer, so counting is a plain load+store with no
+// lock-prefixed instruction and no cache line shared between threads; INFO sums the cells.
+struct CommandStatsCell {
   std::atomic<uint64_t> calls{0};
   std::atomic<uint64_t> usec{0};
   std::atomic<uint64_t> rejected_calls{0};
   std::atomic<uint64_t> failed_calls{0};
 };
 
+// Adds `n` to a counter that only the calling thread writes.
+inline void BumpOwned(std::atomic<uint64_t>& c, uint64_t n = 1) {
+  c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+}
+
 class Command {
  public:
-  explicit Command(CommandSpec spec, const Command* parent = nullptr);
+  // `next_id` numbers this command and its subcommands (ids index CommandStatsCell arrays).
+  Command(CommandSpec spec, const Command* parent, int* next_id);
   const CommandSpec& spec() const { return spec_; }
   std::string_view name() const { return spec_.name; }
   // "get", or "config|get" for a subcommand.
@@ -122,14 +130,14 @@ class Command {
   }
   // Indexes of the key arguments of this invocation.
   std::vector<int> KeyIndexes(ArgList args) const;
-  CommandStats& stats() const { return stats_; }
+  int id() const { return id_; }
 
  private:
   CommandSpec spec_;
   std::string full_name_;
   const Command* parent_;
   std::vector<std::unique_ptr<Command>> subcommands_;
-  mutable CommandStats stats_;
+  int id_;
 };
 
 class CommandRegistry {
@@ -139,6 +147,8 @@ class CommandRegistry {
   // Case-insensitive lookup; nullptr when unknown.
   const Command* Find(std::string_view name) const;
   const std::vector<std::unique_ptr<Command>>& all() const { return commands_; }
+  // Number of ids handed out (commands + subcommands): the size of a stats cell array.
+  int id_count() const { return next_id_; }
 
  private:
   struct Hash {
@@ -146,6 +156,7 @@ class CommandRegistry {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   std::vector<std::unique_ptr<Command>> commands_;
+  int next_id_ = 0;
   std::unordered_map<std::string, const Command*, Hash, std::equal_to<>> by_name_;
 };
 

@@ -89,6 +89,9 @@ class CommandContext {
   int64_t now_ms() const { return now_ms_; }
   void set_now_ms(int64_t now) { now_ms_ = now; }
   const Command* command() const { return command_; }
+  // The executing worker's per-command counters (indexed by Command::id()), or null.
+  CommandStatsCell* stats_cells() const { return stats_cells_; }
+  void set_stats_cells(CommandStatsCell* cells) { stats_cells_ = cells; }
   void set_command(const Command* c) { command_ = c; }
 
   // Runs `op(storage::Db&)` with the shards of the given keys locked; returns what op returns.
@@ -148,6 +151,7 @@ class CommandContext {
   protocol::ReplyBuilder* reply_;
   const CommandConfig* config_;
   const Command* command_ = nullptr;
+  CommandStatsCell* stats_cells_ = nullptr;
   int64_t now_ms_ = 0;
   storage::ShardMask held_ = 0;
   std::vector<storage::PropagatedCommand> propagation_;

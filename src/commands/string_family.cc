@@ -161,7 +161,7 @@ void SetGeneric(CommandContext& ctx, std::string_view key, std::string_view valu
     int64_t exp = expire_at;
     bool keepttl = (flags & kSetKeepTtl) && cur != nullptr && cur->has_expire();
     if (keepttl) exp = cur->expire_at();
-    db.Upsert(Entry::NewString(key, value, exp));
+    db.UpsertFound(Entry::NewString(key, value, exp), cur);
     PropagateSet(db, key, value, expire_at, keepttl);
     if (!(flags & kSetGet)) {
       if (int_replies) rb.SendLong(1); else rb.SendOk();
@@ -364,7 +364,6 @@ void CmdAppend(ArgList args, CommandContext& ctx) {
       n = MakeRawWithRoom(db, n, old + value.size());
       std::memcpy(n->raw()->data + old, value.data(), value.size());
       db.Touch(key);
-      db.AddDirty();
       rb.SendLong(static_cast<int64_t>(n->raw()->len));
     }
     if (db.propagating()) db.Propagate(ToStrings(args));
@@ -444,7 +443,6 @@ void CmdSetRange(ArgList args, CommandContext& ctx) {
       Entry* n = MakeRawWithRoom(db, e, need);
       std::memcpy(n->raw()->data + offset, value.data(), value.size());
       db.Touch(key);
-      db.AddDirty();
       rb.SendLong(static_cast<int64_t>(n->raw()->len));
     }
     if (db.propagating()) db.Propagate(ToStrings(args));
@@ -470,7 +468,6 @@ void IncrBy(ArgList args, CommandContext& ctx, int64_t incr) {
     if (e != nullptr && e->encoding() == Encoding::kInt) {
       e->set_int_value(nv);  // in place: no allocation on the counter hot path
       db.Touch(key);
-      db.AddDirty();
     } else if (e != nullptr) {
       db.Replace(e, Entry::NewInt(key, nv, e->expire_at()));
     } else {

@@ -79,12 +79,19 @@ void Connection::OnEvent(uint32_t events) {
 // the buffer is never stranded.
 void Connection::Pump() {
   while (!closed_) {
-    size_t before = in_len_;
-    if (in_len_ > 0 && out_.size() - out_sent_ < kPauseReadingAbove) ProcessInput();
-    if (closed_ || !FlushOutput()) return;
-    bool progressed = in_len_ != before;
-    bool blocked = out_sent_ < out_.size() && out_.size() - out_sent_ >= kPauseReadingAbove;
-    if (!progressed || in_len_ == 0 || blocked) return;
+    bool processed = false;
+    if (in_len_ > 0 && out_.size() - out_sent_ < kPauseReadingAbove) {
+      size_t before = in_len_;
+      ProcessInput();
+      processed = in_len_ != before;
+    }
+    if (closed_) return;
+    size_t pending_before = out_.size() - out_sent_;
+    if (!FlushOutput()) return;
+    size_t pending = out_.size() - out_sent_;
+    if (in_len_ == 0) return;                      // all input handled; EPOLLIN brings more
+    if (pending >= kPauseReadingAbove) return;     // still backpressured; EPOLLOUT is armed
+    if (!processed && pending == pending_before) return;  // only a partial command is left
   }
 }
 
@@ -135,6 +142,7 @@ void Connection::ProtocolError(const std::string& msg) {
 
 void Connection::ProcessInput() {
   size_t pos = 0;
+  batch_clock_us_ = 0;
   while (pos < in_len_ && !closed_ && !state_.close_after_reply) {
     if (out_.size() - out_sent_ >= kPauseReadingAbove) break;  // backpressure
     size_t consumed = 0;
@@ -206,6 +214,10 @@ bool Connection::FlushOutput() {
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
     Close();
     return false;
+  }
+  if (out_sent_ > 0) {
+    // Like Redis, a client that is being written to is not idle (timeout).
+    info_->last_interaction_ms.store(net::UnixTimeMs(), std::memory_order_relaxed);
   }
   if (out_sent_ == out_.size()) {
     out_sent_ = 0;

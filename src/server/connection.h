@@ -64,6 +64,9 @@ class Connection : public net::IoHandler {
   std::shared_ptr<ClientInfo> shared_info() { return info_; }
   commands::ClientState& state() { return state_; }
   std::string* output() { return &out_; }
+  Worker* worker() { return worker_; }
+  // Clock shared by the commands of one input batch (see Server::Execute).
+  int64_t* batch_clock_us() { return &batch_clock_us_; }
   int fd() const { return fd_; }
   // Called by the worker's cron: idle timeout and soft output-limit checks.
   void Cron(int64_t now_ms);
@@ -89,6 +92,7 @@ class Connection : public net::IoHandler {
   std::string out_;
   size_t out_sent_ = 0;
   int64_t soft_limit_since_ms_ = 0;
+  int64_t batch_clock_us_ = 0;
 
   protocol::RequestParser parser_;
   protocol::ReplyBuilder reply_;

@@ -24,7 +24,9 @@ namespace cardinal::server {
 // ---------------------------------------------------------------------------------------------
 // Worker
 
-Worker::Worker(Server* server, int index) : server_(server), index_(index) {
+Worker::Worker(Server* server, int index)
+    : server_(server), index_(index),
+      cmd_stats_(new commands::CommandStatsCell[server->commands().id_count()]) {
   rng_ = std::random_device{}() | 1;
   loop_.SetBeforeSleep([this] { FreeRetired(); });
   int hz = static_cast<int>(server->config().hz.load());
@@ -330,18 +332,18 @@ void Server::ResetStats() {
     std::lock_guard lk(errors_mu_);
     error_stats_.clear();
   }
-  auto reset_cmd = [](const commands::Command& c) {
-    c.stats().calls = 0;
-    c.stats().usec = 0;
-    c.stats().rejected_calls = 0;
-    c.stats().failed_calls = 0;
-  };
-  for (auto& c : commands_.all()) {
-    reset_cmd(*c);
-    for (auto& s : c->subcommands()) reset_cmd(*s);
+  // The owning threads may race a reset with an increment and keep one count; acceptable for
+  // statistics, and it keeps the hot path free of locked instructions.
+  for (auto& w : workers_) {
+    for (int i = 0; i < commands_.id_count(); i++) {
+      auto& cell = w->cmd_stats()[i];
+      cell.calls = 0;
+      cell.usec = 0;
+      cell.rejected_calls = 0;
+      cell.failed_calls = 0;
+    }
   }
   stats_.total_connections_received = 0;
-  stats_.total_commands_processed = 0;
   stats_.rejected_connections = 0;
   stats_.net_input_bytes = 0;
   stats_.net_output_bytes = 0;
@@ -375,11 +377,37 @@ static void UnknownCommandError(commands::ArgList args, std::string* out) {
   }
 }
 
+Server::CommandTotals Server::CommandStats(const commands::Command& c) {
+  CommandTotals t;
+  for (auto& w : workers_) {
+    const auto& cell = w->cmd_stats()[c.id()];
+    t.calls += cell.calls.load(std::memory_order_relaxed);
+    t.usec += cell.usec.load(std::memory_order_relaxed);
+    t.rejected_calls += cell.rejected_calls.load(std::memory_order_relaxed);
+    t.failed_calls += cell.failed_calls.load(std::memory_order_relaxed);
+  }
+  return t;
+}
+
+// Every executed command (also inside EXEC) counts once, as Redis's stat_numcommands: the sum of
+// all commands' calls.
+uint64_t Server::TotalCommandsProcessed() {
+  uint64_t n = 0;
+  for (auto& w : workers_) {
+    for (int i = 0; i < commands_.id_count(); i++) {
+      n += w->cmd_stats()[i].calls.load(std::memory_order_relaxed);
+    }
+  }
+  return n;
+}
+
 void Server::Dispatch(Connection* conn, commands::ArgList args) {
   commands::ClientState& st = conn->state();
   protocol::ReplyBuilder reply(conn->output());
   reply.set_resp3(st.resp3);
   commands::CommandContext ctx(this, keyspace_.get(), &st, &reply, &config_.cmd);
+  commands::CommandStatsCell* cells = conn->worker()->cmd_stats();
+  ctx.set_stats_cells(cells);
 
   const commands::Command* cmd = commands_.Find(args[0]);
   std::string err;
@@ -390,7 +418,7 @@ void Server::Dispatch(Connection* conn, commands::ArgList args) {
       // A container with its own handler (bare COMMAND) runs it; others need a subcommand.
       if (cmd->spec().handler == nullptr) {
         err = "ERR wrong number of arguments for '" + cmd->full_name() + "' command";
-        cmd->stats().rejected_calls++;
+        commands::BumpOwned(cells[cmd->id()].rejected_calls);
       }
     } else if (const commands::Command* sub = cmd->FindSubcommand(args[1]); sub != nullptr) {
       cmd = sub;
@@ -402,11 +430,11 @@ void Server::Dispatch(Connection* conn, commands::ArgList args) {
   }
   if (err.empty() && !cmd->CheckArity(args.size())) {
     err = "ERR wrong number of arguments for '" + cmd->full_name() + "' command";
-    cmd->stats().rejected_calls++;
+    commands::BumpOwned(cells[cmd->id()].rejected_calls);
   }
   if (err.empty() && !st.authenticated && !(cmd->spec().flags & commands::kNoAuth)) {
     err = protocol::kNoAuthErr;
-    cmd->stats().rejected_calls++;
+    commands::BumpOwned(cells[cmd->id()].rejected_calls);
   }
   if (!err.empty()) {
     if (st.multi.active) st.multi.aborted = true;
@@ -428,7 +456,7 @@ void Server::Dispatch(Connection* conn, commands::ArgList args) {
     // Rejected, and like any rejection inside MULTI it dooms the transaction (EXECABORT).
     std::string e = "ERR Command not allowed inside a transaction";
     st.multi.aborted = true;
-    cmd->stats().rejected_calls++;
+    commands::BumpOwned(cells[cmd->id()].rejected_calls);
     reply.SendError(e);
     CountError(e);
     return;
@@ -444,8 +472,8 @@ void Server::Dispatch(Connection* conn, commands::ArgList args) {
   size_t before = conn->output()->size();
   bool skip_this = st.skip_next_reply;
   st.skip_next_reply = false;
-  Execute(cmd, args, ctx);
-  conn->info().tot_cmds.fetch_add(1, std::memory_order_relaxed);
+  Execute(cmd, args, ctx, conn->batch_clock_us());
+  commands::BumpOwned(conn->info().tot_cmds);
   conn->info().db.store(st.db, std::memory_order_relaxed);
   // CLIENT REPLY OFF|SKIP: drop this command's reply (CLIENT REPLY OFF/SKIP get none themselves).
   if (skip_this || st.suppress_current_reply ||
@@ -456,21 +484,24 @@ void Server::Dispatch(Connection* conn, commands::ArgList args) {
 }
 
 void Server::Execute(const commands::Command* cmd, commands::ArgList args,
-                     commands::CommandContext& ctx) {
+                     commands::CommandContext& ctx, int64_t* clock_us) {
+  int64_t start = *clock_us != 0 ? *clock_us : net::UnixTimeUs();
   ctx.set_command(cmd);
-  ctx.set_now_ms(net::UnixTimeMs());
+  ctx.set_now_ms(start / 1000);
   std::string* out = ctx.reply().out();
   size_t before = out->size();
-  auto t0 = std::chrono::steady_clock::now();
   cmd->spec().handler(args, ctx);
-  auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-                std::chrono::steady_clock::now() - t0).count();
-  auto& s = cmd->stats();
-  s.calls.fetch_add(1, std::memory_order_relaxed);
-  s.usec.fetch_add(static_cast<uint64_t>(us), std::memory_order_relaxed);
-  stats_.total_commands_processed.fetch_add(1, std::memory_order_relaxed);
+  int64_t end = net::UnixTimeUs();
+  *clock_us = end;
+  commands::CommandStatsCell* cells = ctx.stats_cells();
+  if (cells != nullptr) {
+    auto& s = cells[cmd->id()];
+    commands::BumpOwned(s.calls);
+    // The realtime clock may step backwards; a negative duration counts as zero.
+    commands::BumpOwned(s.usec, end > start ? static_cast<uint64_t>(end - start) : 0);
+  }
   if (out->size() > before && (*out)[before] == '-') {
-    s.failed_calls.fetch_add(1, std::memory_order_relaxed);
+    if (cells != nullptr) commands::BumpOwned(cells[cmd->id()].failed_calls);
     size_t eol = out->find('\r', before);
     CountError(std::string_view(*out).substr(before + 1, eol - before - 1));
   }

@@ -45,6 +45,8 @@ class Worker {
   void Cron();
   // Active expiry for the shards this worker is responsible for.
   void ActiveExpireCycle();
+  // This worker's per-command counters (indexed by Command::id()); written only by this thread.
+  commands::CommandStatsCell* cmd_stats() { return cmd_stats_.get(); }
 
  private:
   void FreeRetired();
@@ -54,12 +56,12 @@ class Worker {
   std::unordered_map<Connection*, std::unique_ptr<Connection>> conns_;
   std::vector<Connection*> retired_;
   uint64_t rng_;
+  std::unique_ptr<commands::CommandStatsCell[]> cmd_stats_;
 };
 
 // Server-wide counters for INFO stats.
 struct ServerStats {
   std::atomic<uint64_t> total_connections_received{0};
-  std::atomic<uint64_t> total_commands_processed{0};
   std::atomic<uint64_t> rejected_connections{0};
   std::atomic<uint64_t> net_input_bytes{0};
   std::atomic<uint64_t> net_output_bytes{0};
@@ -96,8 +98,17 @@ class Server {
 
   // The one place every command goes through: lookup, arity/auth/MULTI checks, execution, stats.
   void Dispatch(Connection* conn, commands::ArgList args);
-  // Runs one command with all checks done (EXEC reuses it for queued commands).
-  void Execute(const commands::Command* cmd, commands::ArgList args, commands::CommandContext& ctx);
+  // Runs one command with all checks done (EXEC reuses it for queued commands). `clock_us` is
+  // the time the command starts (0: read the clock); on return it holds the time it ended, so a
+  // pipelined batch reads the clock once per command rather than three times.
+  void Execute(const commands::Command* cmd, commands::ArgList args, commands::CommandContext& ctx,
+               int64_t* clock_us);
+  // INFO commandstats / total_commands_processed: sums over the workers' cells.
+  struct CommandTotals {
+    uint64_t calls = 0, usec = 0, rejected_calls = 0, failed_calls = 0;
+  };
+  CommandTotals CommandStats(const commands::Command& c);
+  uint64_t TotalCommandsProcessed();
 
   // Client registry (CLIENT LIST/KILL/ID, INFO clients, maxclients).
   uint64_t NextClientId() { return next_client_id_.fetch_add(1) ; }

@@ -244,7 +244,7 @@ std::string InfoStats(Server& srv) {
       "io_threaded_writes_processed:0\r\n"
       "client_query_buffer_limit_disconnections:{}\r\n"
       "client_output_buffer_limit_disconnections:{}\r\n",
-      st.total_connections_received.load(), st.total_commands_processed.load(),
+      st.total_connections_received.load(), srv.TotalCommandsProcessed(),
       st.net_input_bytes.load(), st.net_output_bytes.load(), st.rejected_connections.load(),
       ks.SumStat(&storage::ShardStats::expired_keys),
       ks.SumStat(&storage::ShardStats::keyspace_hits),
@@ -285,9 +285,9 @@ std::string InfoCpu() {
       secs(children.ru_utime));
 }
 
-void AppendCommandStat(const Command& c, std::string* out) {
-  uint64_t calls = c.stats().calls.load(), usec = c.stats().usec.load();
-  uint64_t rejected = c.stats().rejected_calls.load(), failed = c.stats().failed_calls.load();
+void AppendCommandStat(Server& srv, const Command& c, std::string* out) {
+  Server::CommandTotals t = srv.CommandStats(c);
+  uint64_t calls = t.calls, usec = t.usec, rejected = t.rejected_calls, failed = t.failed_calls;
   if (calls == 0 && rejected == 0 && failed == 0) return;
   *out += fmt::format("cmdstat_{}:calls={},usec={},usec_per_call={:.2f},rejected_calls={},"
                       "failed_calls={}\r\n",
@@ -305,7 +305,7 @@ std::string InfoCommandStats(Server& srv) {
   }
   std::sort(cmds.begin(), cmds.end(),
             [](auto* a, auto* b) { return a->full_name() < b->full_name(); });
-  for (auto* c : cmds) AppendCommandStat(*c, &out);
+  for (auto* c : cmds) AppendCommandStat(srv, *c, &out);
   return out;
 }
 

@@ -132,10 +132,13 @@ void CmdExec(ArgList, CommandContext& ctx) {
 
   rb.SendArrayLen(multi.queued.size());
   Server* server = ctx.server();
+  const commands::Command* exec_cmd = ctx.command();
+  int64_t clock_us = 0;
   for (size_t i = 0; i < multi.queued.size(); i++) {
     std::vector<std::string_view> argv(multi.queued[i].begin(), multi.queued[i].end());
-    server->Execute(multi.queued_cmds[i], argv, ctx);
+    server->Execute(multi.queued_cmds[i], argv, ctx, &clock_us);
   }
+  ctx.set_command(exec_cmd);
   ctx.ReleaseShards();
   UnwatchAll(ctx);
 }

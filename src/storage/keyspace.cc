@@ -71,6 +71,10 @@ static inline void BumpUnderLock(std::atomic<uint64_t>& c) {
   c.store(c.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
 }
 
+static inline void AddUnderLock(std::atomic<int64_t>& c, int64_t delta) {
+  c.store(c.load(std::memory_order_relaxed) + delta, std::memory_order_relaxed);
+}
+
 static inline bool IsExpired(const Entry* e, int64_t now_ms) {
   // Like Redis, a key is expired only once the clock has passed its deadline.
   return e->has_expire() && e->expire_at() < now_ms;
@@ -115,14 +119,14 @@ void Db::ExpireNow(DbTable& t, Shard& s, Entry* e, uint64_t hash) {
   std::string key(e->key());
   t.keys.Erase(key, hash);
   t.expires.Remove(e);
-  s.stats.expired_keys.fetch_add(1, std::memory_order_relaxed);
+  BumpUnderLock(s.stats.expired_keys);
   TouchIn(s, key);
   if (propagating()) Propagate({"DEL", key});
   FreeEntry(s, e);
 }
 
 void Db::FreeEntry(Shard& s, Entry* e) {
-  s.stats.used_bytes.fetch_sub(static_cast<int64_t>(e->MemoryUsage()), std::memory_order_relaxed);
+  AddUnderLock(s.stats.used_bytes, -(static_cast<int64_t>(e->MemoryUsage())));
   if (e->IsLargeValue() && ks_->lazy_freer() != nullptr) {
     ks_->lazy_freer()->FreeEntry(e);
   } else {
@@ -133,12 +137,18 @@ void Db::FreeEntry(Shard& s, Entry* e) {
 bool Db::Upsert(Entry* e) {
   std::string_view key = e->key();
   uint64_t h = core::HashKey(key);
+  return UpsertImpl(e, h, shard_of(h).dbs[db_]->keys.Find(key, h));
+}
+
+bool Db::UpsertFound(Entry* e, Entry* found) { return UpsertImpl(e, core::HashKey(e->key()), found); }
+
+bool Db::UpsertImpl(Entry* e, uint64_t h, Entry* old) {
+  std::string_view key = e->key();
   Shard& s = shard_of(h);
   DbTable& t = *s.dbs[db_];
   e->set_lru(static_cast<uint32_t>(now_ms_ / 1000));
-  s.stats.used_bytes.fetch_add(static_cast<int64_t>(e->MemoryUsage()), std::memory_order_relaxed);
+  AddUnderLock(s.stats.used_bytes, static_cast<int64_t>(e->MemoryUsage()));
   if (e->has_expire()) t.expires.Add(e);
-  Entry* old = t.keys.Find(key, h);
   bool replaced = false;
   if (old != nullptr) {
     t.keys.Replace(key, h, e);
@@ -150,7 +160,7 @@ bool Db::Upsert(Entry* e) {
     t.keys.Insert(e, h);
   }
   TouchIn(s, key);
-  s.stats.dirty.fetch_add(1, std::memory_order_relaxed);
+  BumpUnderLock(s.stats.dirty);
   return replaced;
 }
 
@@ -168,11 +178,10 @@ void Db::Replace(Entry* old_entry, Entry* new_entry) {
     t.expires.Add(new_entry);
   }
   new_entry->set_lru(static_cast<uint32_t>(now_ms_ / 1000));
-  s.stats.used_bytes.fetch_add(static_cast<int64_t>(new_entry->MemoryUsage()),
-                               std::memory_order_relaxed);
+  AddUnderLock(s.stats.used_bytes, static_cast<int64_t>(new_entry->MemoryUsage()));
   FreeEntry(s, old_entry);
   TouchIn(s, key);
-  s.stats.dirty.fetch_add(1, std::memory_order_relaxed);
+  BumpUnderLock(s.stats.dirty);
 }
 
 Entry* Db::Detach(std::string_view key) {
@@ -182,9 +191,9 @@ Entry* Db::Detach(std::string_view key) {
   Entry* e = t.keys.Erase(key, h);
   if (e == nullptr) return nullptr;
   if (e->has_expire()) t.expires.Remove(e);
-  s.stats.used_bytes.fetch_sub(static_cast<int64_t>(e->MemoryUsage()), std::memory_order_relaxed);
+  AddUnderLock(s.stats.used_bytes, -(static_cast<int64_t>(e->MemoryUsage())));
   TouchIn(s, key);
-  s.stats.dirty.fetch_add(1, std::memory_order_relaxed);
+  BumpUnderLock(s.stats.dirty);
   return e;
 }
 
@@ -212,12 +221,11 @@ Entry* Db::SetExpire(Entry* e, int64_t expire_at_ms) {
     t.keys.Replace(key, h, n);
     Entry::FreeShell(e);
     t.expires.Add(n);
-    s.stats.used_bytes.fetch_add(static_cast<int64_t>(n->MemoryUsage()) - before,
-                                 std::memory_order_relaxed);
+    AddUnderLock(s.stats.used_bytes, static_cast<int64_t>(n->MemoryUsage()) - before);
     e = n;
   }
   TouchIn(s, e->key());
-  s.stats.dirty.fetch_add(1, std::memory_order_relaxed);
+  BumpUnderLock(s.stats.dirty);
   return e;
 }
 
@@ -232,16 +240,16 @@ Entry* Db::Persist(Entry* e) {
   Entry* n = Entry::Relayout(e, -1);
   t.keys.Replace(key, h, n);
   Entry::FreeShell(e);
-  s.stats.used_bytes.fetch_add(static_cast<int64_t>(n->MemoryUsage()) - before,
-                               std::memory_order_relaxed);
+  AddUnderLock(s.stats.used_bytes, static_cast<int64_t>(n->MemoryUsage()) - before);
   TouchIn(s, key);
-  s.stats.dirty.fetch_add(1, std::memory_order_relaxed);
+  BumpUnderLock(s.stats.dirty);
   return n;
 }
 
 void Db::Touch(std::string_view key) {
   Shard& s = shard_of(core::HashKey(key));
   TouchIn(s, key);
+  BumpUnderLock(s.stats.dirty);
 }
 
 void Db::TouchIn(Shard& s, std::string_view key) {
@@ -253,7 +261,7 @@ void Db::TouchIn(Shard& s, std::string_view key) {
 }
 
 void Db::AdjustMemory(std::string_view key, int64_t delta) {
-  shard_of(core::HashKey(key)).stats.used_bytes.fetch_add(delta, std::memory_order_relaxed);
+  AddUnderLock(shard_of(core::HashKey(key)).stats.used_bytes, delta);
 }
 
 void Db::AddDirty(uint64_t n) { ks_->shard(0).stats.dirty.fetch_add(n, std::memory_order_relaxed); }
@@ -282,7 +290,7 @@ void Db::Flush(bool async) {
     }
     int64_t freed = 0;
     old->keys.ForEach([&](Entry* e) { freed += static_cast<int64_t>(e->MemoryUsage()); });
-    s.stats.used_bytes.fetch_sub(freed, std::memory_order_relaxed);
+    AddUnderLock(s.stats.used_bytes, -(freed));
     if (async && ks_->lazy_freer() != nullptr) {
       ks_->lazy_freer()->FreeTable(std::move(old));
     } else {

@@ -134,6 +134,9 @@ class Db {
   // Inserts `e` (owning it), replacing any existing entry of the same key. Returns true if a key
   // was replaced. The old entry is freed (lazily when large).
   bool Upsert(Entry* e);
+  // Upsert when the caller has just looked the key up with Find/FindRead in this operation:
+  // `found` is what that returned, so the table is not probed twice (SET's hot path).
+  bool UpsertFound(Entry* e, Entry* found);
   // `new_entry` (same key) takes the place of `old_entry`, which is freed. TTL state follows the
   // new entry; watchers are touched and memory accounting adjusted.
   void Replace(Entry* old_entry, Entry* new_entry);
@@ -144,11 +147,13 @@ class Db {
   // Sets/clears the TTL of `e` (which may be reallocated; the new pointer is returned).
   Entry* SetExpire(Entry* e, int64_t expire_at_ms);
   Entry* Persist(Entry* e);
-  // Marks the key modified: dirties WATCHers (Redis's signalModifiedKey). Mutations above call it;
-  // in-place value changes (INCR, APPEND) must call it themselves.
+  // Marks the key modified: dirties WATCHers (Redis's signalModifiedKey) and counts one change
+  // for rdb_changes_since_last_save. Mutations above do this themselves; in-place value changes
+  // (INCR, APPEND) must call it.
   void Touch(std::string_view key);
   // Account `delta` bytes of value growth done in place.
   void AdjustMemory(std::string_view key, int64_t delta);
+  // Counts changes that touch no single key (FLUSHALL, SWAPDB). Prefer Touch.
   void AddDirty(uint64_t n = 1);
 
   // Propagation (see propagation.h). Cheap no-op when nothing listens.
@@ -171,6 +176,7 @@ class Db {
 
  private:
   void ExpireNow(DbTable& t, Shard& s, Entry* e, uint64_t hash);
+  bool UpsertImpl(Entry* e, uint64_t hash, Entry* old);
   void FreeEntry(Shard& s, Entry* e);
   void TouchIn(Shard& s, std::string_view key);
 
