@@ -97,6 +97,28 @@ class SegmentedTable {
     return nullptr;
   }
 
+  // Prefetch hints for a batch of lookups (pipelined commands), so their cache misses overlap
+  // instead of being paid one after the other. PrefetchSlot pulls the key's home slot line;
+  // PrefetchEntry, issued after that line has had time to arrive, reads it and pulls the entry
+  // whose fingerprint matches. Both only hint: they never change state or fail.
+  void PrefetchSlot(uint64_t hash) const {
+    if (dir_.empty()) return;
+    __builtin_prefetch(&dir_[DirIndex(hash)].slots[hash & kSlotMask]);
+  }
+  void PrefetchEntry(uint64_t hash) const {
+    if (dir_.empty()) return;
+    const uint64_t* slots = dir_[DirIndex(hash)].slots;
+    unsigned pos = static_cast<unsigned>(hash) & kSlotMask;
+    for (unsigned d = 0; d < 4; ++d, pos = (pos + 1) & kSlotMask) {
+      const uint64_t w = slots[pos];
+      if (w == 0) return;
+      if ((w >> kPtrBits) == (hash & kFingerprintMask)) {
+        __builtin_prefetch(Ptr(w));
+        return;
+      }
+    }
+  }
+
   // Stores `value` (not owned). REQUIRES: no entry with the same key is present;
   // hash == Hash(Traits::Key(value)); the pointer is non-null and fits in 48 bits.
   // Cost: O(1) expected; at most one segment split per call in practice (bounded, ~1024 moves).

@@ -75,6 +75,8 @@ class Connection : public net::IoHandler {
   void HandleRead();
   void ProcessInput();
   void Pump();
+  bool ViewsInBuffer(const std::vector<std::string_view>& args) const;
+  void PrefetchBatch(size_t n);
   bool FlushOutput();  // false if the connection was closed
   void UpdateWriteInterest();
   bool CheckOutputLimits();
@@ -97,7 +99,10 @@ class Connection : public net::IoHandler {
   protocol::RequestParser parser_;
   protocol::ReplyBuilder reply_;
   commands::ClientState state_;
-  std::vector<std::string_view> args_;
+  // Commands parsed ahead in one batch (pipelining), with their end offsets in in_.
+  static constexpr size_t kBatch = 16;
+  std::vector<std::string_view> batch_args_[kBatch];
+  size_t batch_end_[kBatch];
 };
 
 }  // namespace cardinal::server

@@ -201,6 +201,7 @@ int Server::Run() {
   lazy_freer_ = std::make_unique<storage::LazyFreer>();
   keyspace_ = std::make_unique<storage::Keyspace>(static_cast<int>(config_.databases.load()),
                                                   lazy_freer_.get());
+  keyspace_->set_single_worker(threads == 1);
   OpenPropagationLog();
 
   std::string dir = config_.dir.Get();

@@ -35,6 +35,30 @@ void Keyspace::Unlock(ShardMask mask) {
   }
 }
 
+template <class Fn>
+static void ForEachHashShard(Keyspace* ks, bool single_worker, const uint64_t* hashes, size_t n,
+                             int db, Fn&& fn) {
+  for (size_t i = 0; i < n; i++) {
+    Shard& s = ks->shard(ShardOfHash(hashes[i]));
+    if (single_worker) {
+      fn(s.dbs[db]->keys, hashes[i]);
+    } else if (s.mu.try_lock()) {
+      fn(s.dbs[db]->keys, hashes[i]);
+      s.mu.unlock();
+    }
+  }
+}
+
+void Keyspace::PrefetchSlots(int db, const uint64_t* hashes, size_t n) {
+  ForEachHashShard(this, single_worker_, hashes, n, db,
+                   [](const KeyTable& t, uint64_t h) { t.PrefetchSlot(h); });
+}
+
+void Keyspace::PrefetchEntries(int db, const uint64_t* hashes, size_t n) {
+  ForEachHashShard(this, single_worker_, hashes, n, db,
+                   [](const KeyTable& t, uint64_t h) { t.PrefetchEntry(h); });
+}
+
 // Reads sizes without the shard locks: the table's size counter is a plain word that is only
 // written under the lock, so a racing read sees an old or new value, which INFO and DBSIZE accept
 // (Redis answers DBSIZE from one thread; ours may be a few writes stale on other threads).

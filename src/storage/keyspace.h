@@ -97,6 +97,13 @@ class Keyspace {
   void Unlock(ShardMask mask);
   static constexpr ShardMask kAllShards = ~ShardMask{0} >> (64 - kShardCount);
 
+  // Prefetch hints for the keys of a pipelined batch (SegmentedTable::PrefetchSlot/Entry), so
+  // their cache misses overlap. With a single worker thread no other thread modifies live
+  // tables, so hints read them without the lock; otherwise a busy shard is skipped (try_lock).
+  void set_single_worker(bool v) { single_worker_ = v; }
+  void PrefetchSlots(int db, const uint64_t* hashes, size_t n);
+  void PrefetchEntries(int db, const uint64_t* hashes, size_t n);
+
   // Totals without locks (INFO, DBSIZE).
   size_t KeyCount(int db) const;
   size_t ExpiresCount(int db) const;
@@ -108,6 +115,7 @@ class Keyspace {
   std::array<std::unique_ptr<Shard>, kShardCount> shards_;
   Propagator propagator_;
   LazyFreer* lazy_freer_;
+  bool single_worker_ = false;
 };
 
 // A view of one database through the shards the current command has locked. Valid only inside
