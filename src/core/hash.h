@@ -11,7 +11,18 @@
 
 namespace cardinal::core {
 
-// Returns the 64-bit XXH3 hash of `key`. Deterministic across runs (unseeded).
-inline uint64_t HashKey(std::string_view key) { return XXH3_64bits(key.data(), key.size()); }
+namespace internal {
+inline uint64_t hash_seed = 0;  // written once by SetHashSeed before any table exists
+}  // namespace internal
+
+// Seeds every later HashKey. The server calls it once at startup with a random value, so clients
+// cannot precompute keys that pile into one segment (hash flooding). With seed 0 (tests, tools)
+// HashKey equals plain XXH3_64bits. REQUIRES: no table holds entries hashed with another seed.
+inline void SetHashSeed(uint64_t seed) { internal::hash_seed = seed; }
+
+// Returns the 64-bit XXH3 hash of `key` under the process's seed.
+inline uint64_t HashKey(std::string_view key) {
+  return XXH3_64bits_withSeed(key.data(), key.size(), internal::hash_seed);
+}
 
 }  // namespace cardinal::core

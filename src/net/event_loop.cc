@@ -28,6 +28,7 @@ int64_t UnixTimeUs() {
 }
 
 EventLoop::EventLoop() {
+  cached_now_ms_ = UnixTimeMs();
   epfd_ = epoll_create1(EPOLL_CLOEXEC);
   wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (epfd_ < 0 || wake_fd_ < 0) throw std::runtime_error("cannot create epoll/eventfd");
@@ -116,6 +117,7 @@ void EventLoop::Run() {
     }
     int n = epoll_wait(epfd_, events, kMaxEvents, timeout);
     if (n < 0 && errno != EINTR) break;
+    cached_now_ms_ = UnixTimeMs();
     for (int i = 0; i < n; i++) {
       static_cast<IoHandler*>(events[i].data.ptr)->OnEvent(events[i].events);
     }

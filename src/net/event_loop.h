@@ -42,6 +42,10 @@ class EventLoop {
   // Runs `fn` after each batch of events, before sleeping (beforeSleep's place: flush replies).
   void SetBeforeSleep(std::function<void()> fn) { before_sleep_ = std::move(fn); }
 
+  // Unix time in ms read once per wakeup: cheap timestamps for idle tracking, where a few ms of
+  // staleness do not matter (command clocks read the real time).
+  int64_t cached_now_ms() const { return cached_now_ms_; }
+
   // Runs until Stop(). Must be called on the loop's thread.
   void Run();
   // Thread-safe.
@@ -71,6 +75,7 @@ class EventLoop {
   std::vector<std::function<void()>> posted_;
   std::vector<Timer> timers_;
   std::function<void()> before_sleep_;
+  int64_t cached_now_ms_ = 0;
 };
 
 int64_t MonotonicMs();

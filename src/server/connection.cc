@@ -114,7 +114,7 @@ void Connection::HandleRead() {
     if (n > 0) {
       in_len_ += static_cast<size_t>(n);
       server_->stats().net_input_bytes.fetch_add(n, std::memory_order_relaxed);
-      info_->last_interaction_ms.store(net::UnixTimeMs(), std::memory_order_relaxed);
+      info_->last_interaction_ms.store(worker_->loop().cached_now_ms(), std::memory_order_relaxed);
       ProcessInput();
       if (closed_) return;
       if (static_cast<size_t>(n) < want) break;  // drained the socket
@@ -269,7 +269,7 @@ bool Connection::FlushOutput() {
   }
   if (out_sent_ > 0) {
     // Like Redis, a client that is being written to is not idle (timeout).
-    info_->last_interaction_ms.store(net::UnixTimeMs(), std::memory_order_relaxed);
+    info_->last_interaction_ms.store(worker_->loop().cached_now_ms(), std::memory_order_relaxed);
   }
   if (out_sent_ == out_.size()) {
     out_sent_ = 0;

@@ -12,6 +12,7 @@
 #include <random>
 
 #include "commands/families.h"
+#include "core/hash.h"
 #include "common/logging.h"
 #include "common/version.h"
 #include "common/string_util.h"
@@ -198,6 +199,10 @@ int Server::Run() {
   if (threads <= 0) threads = std::max(1u, std::thread::hardware_concurrency());
   config_.threads.store(threads);
 
+  {
+    std::random_device rd;
+    core::SetHashSeed((static_cast<uint64_t>(rd()) << 32) | rd());
+  }
   lazy_freer_ = std::make_unique<storage::LazyFreer>();
   keyspace_ = std::make_unique<storage::Keyspace>(static_cast<int>(config_.databases.load()),
                                                   lazy_freer_.get());
