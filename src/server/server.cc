@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <cstring>
 #include <fstream>
 #include <random>
@@ -211,7 +212,8 @@ int Server::Run() {
 
   std::string dir = config_.dir.Get();
   if (!dir.empty()) {
-    ::mkdir(dir.c_str(), 0755);
+    std::error_code ec;  // a failure shows up in chdir below
+    std::filesystem::create_directories(dir, ec);
     if (chdir(dir.c_str()) != 0) {
       CLOG(kWarning, "Can't chdir to '{}': {}", dir, strerror(errno));
       return 1;

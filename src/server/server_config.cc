@@ -159,13 +159,30 @@ void RegisterServerConfig(ServerConfig* c, config::ConfigRegistry* r) {
       },
       [c] { return c->save.Get(); }, "3600 1 300 100 60 10000",
       {.multi_arg = true, .append = true});
-  r->AddString("dir", &c->dir, "./data",
-               {.apply = [](std::string_view d) {
-                  if (chdir(std::string(d).c_str()) != 0) {
-                    return Status::InvalidArgument(fmt::format("No such file or directory"));
-                  }
-                  return Status::Ok();
-                }});
+  // `dir` is kept absolute, so CONFIG GET shows where data really goes after the server has
+  // chdir'ed into it (Redis shows its working directory).
+  r->AddSpecial(
+      "dir",
+      [c](const std::vector<std::string>& w) {
+        if (w.size() != 1) return Status::InvalidArgument("wrong number of arguments");
+        std::string d = w[0];
+        if (d.empty() || d[0] != '/') {
+          char cwd[4096];
+          if (getcwd(cwd, sizeof(cwd)) == nullptr) return Status::InvalidArgument("getcwd failed");
+          std::string base(cwd);
+          while (d.rfind("./", 0) == 0) d = d.substr(2);
+          d = d.empty() || d == "." ? base : base + "/" + d;
+        }
+        c->dir.Set(d);
+        return Status::Ok();
+      },
+      [c] { return c->dir.Get(); }, "./data",
+      {.apply = [](std::string_view d) {
+         if (chdir(std::string(d).c_str()) != 0) {
+           return Status::InvalidArgument(fmt::format("No such file or directory"));
+         }
+         return Status::Ok();
+       }});
   r->AddInt("repl-backlog-size", &c->repl_backlog_size, 1024 * 1024, 1, kMaxLL);
 
   // Process and logs
