@@ -157,6 +157,11 @@ class CommandContext {
   std::vector<storage::PropagatedCommand> propagation_;
 };
 
+// Removes all of the client's WATCH registrations from the shards' watch maps and clears its
+// watch state (UNWATCH, EXEC, DISCARD, RESET, disconnect). Locks each shard briefly; REQUIRES:
+// the caller holds no shard locks.
+void UnwatchAllKeys(storage::Keyspace& ks, ClientState& st);
+
 // Small helpers shared by the families.
 void ReplyWrongArity(CommandContext& ctx, std::string_view full_name);
 

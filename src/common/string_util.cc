@@ -136,11 +136,7 @@ bool ValueIsCanonicalInt64(std::string_view s, int64_t* out) {
   return s.size() <= 20 && ParseInt64(s, out);
 }
 
-size_t FormatInt64(int64_t v, char* buf) {
-  uint64_t u = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
-  // Build right to left in a scratch area, then copy once: avoids counting digits up front.
-  char tmp[kInt64BufSize];
-  char* p = tmp + sizeof(tmp);
+char* WriteDigitsBackward(uint64_t u, char* p) {
   while (u >= 100) {
     size_t pair = static_cast<size_t>(u % 100) * 2;
     u /= 100;
@@ -154,6 +150,14 @@ size_t FormatInt64(int64_t v, char* buf) {
   } else {
     *--p = static_cast<char>('0' + u);
   }
+  return p;
+}
+
+size_t FormatInt64(int64_t v, char* buf) {
+  uint64_t u = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
+  // Build right to left in a scratch area, then copy once: avoids counting digits up front.
+  char tmp[kInt64BufSize];
+  char* p = WriteDigitsBackward(u, tmp + sizeof(tmp));
   if (v < 0) *--p = '-';
   size_t len = static_cast<size_t>(tmp + sizeof(tmp) - p);
   std::memcpy(buf, p, len);

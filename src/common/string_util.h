@@ -44,6 +44,10 @@ bool ValueIsCanonicalInt64(std::string_view s, int64_t* out);
 // Writes the decimal form of v into buf (at least kInt64BufSize bytes, no NUL written) and
 // returns its length.
 size_t FormatInt64(int64_t v, char* buf);
+// Writes the decimal digits of `v` so that they end just before `end` (two digits per step, no
+// division per digit) and returns a pointer to the first digit. The reply builder writes RESP
+// length headers in place with it.
+char* WriteDigitsBackward(uint64_t v, char* end);
 std::string Int64ToString(int64_t v);
 
 // Redis's long double parsing (INCRBYFLOAT/HINCRBYFLOAT arguments and stored values); failure

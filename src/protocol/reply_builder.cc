@@ -11,56 +11,16 @@
 #include <cmath>
 #include <cstring>
 
+#include "common/string_util.h"
+
 namespace cardinal::protocol {
 namespace {
-
-constexpr char kDigitPairs[] =
-    "00010203040506070809"
-    "10111213141516171819"
-    "20212223242526272829"
-    "30313233343536373839"
-    "40414243444546474849"
-    "50515253545556575859"
-    "60616263646566676869"
-    "70717273747576777879"
-    "80818283848586878889"
-    "90919293949596979899";
-
-// Writes the decimal digits of `v` so that they end just before `end`; returns the first digit.
-char* WriteDigitsBackward(uint64_t v, char* end) {
-  while (v >= 100) {
-    const uint64_t pair = v % 100;
-    v /= 100;
-    end -= 2;
-    std::memcpy(end, kDigitPairs + 2 * pair, 2);
-  }
-  if (v >= 10) {
-    end -= 2;
-    std::memcpy(end, kDigitPairs + 2 * v, 2);
-  } else {
-    *--end = static_cast<char>('0' + v);
-  }
-  return end;
-}
-
-// The magnitude of `v` without overflowing on INT64_MIN.
-uint64_t Magnitude(int64_t v) {
-  return v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
-}
 
 constexpr std::string_view kCrlf = "\r\n";
 
 }  // namespace
 
-size_t FormatInt64To(int64_t v, char* buf) {
-  char tmp[kMaxInt64Chars];
-  char* end = tmp + sizeof(tmp);
-  char* p = WriteDigitsBackward(Magnitude(v), end);
-  if (v < 0) *--p = '-';
-  const size_t len = static_cast<size_t>(end - p);
-  std::memcpy(buf, p, len);
-  return len;
-}
+size_t FormatInt64To(int64_t v, char* buf) { return FormatInt64(v, buf); }
 
 size_t FormatDoubleTo(double d, char* buf) {
   // Redis 7.0 special-cases infinities so that every libc prints them the same way.
@@ -129,7 +89,8 @@ void ReplyBuilder::SendLong(int64_t v) {
   char buf[1 + kMaxInt64Chars + 1 + 2];
   char* end = buf + sizeof(buf);
   std::memcpy(end - 2, "\r\n", 2);
-  char* p = WriteDigitsBackward(Magnitude(v), end - 2);
+  const uint64_t magnitude = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
+  char* p = WriteDigitsBackward(magnitude, end - 2);
   if (v < 0) *--p = '-';
   *--p = ':';
   out_->append(p, static_cast<size_t>(end - p));

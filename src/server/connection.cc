@@ -46,19 +46,7 @@ void Connection::Close() {
   if (closed_) return;
   closed_ = true;
   // A watching client leaves no registrations behind.
-  if (!state_.watched.empty()) {
-    auto& ks = server_->keyspace();
-    for (auto& w : state_.watched) {
-      storage::Shard& s = ks.shard(storage::ShardOf(w.key));
-      std::lock_guard lk(s.mu);
-      auto& map = s.watchers[w.db];
-      auto it = map.find(w.key);
-      if (it == map.end()) continue;
-      std::erase(it->second, state_.watch_flag.get());
-      if (it->second.empty()) map.erase(it);
-    }
-    state_.watched.clear();
-  }
+  commands::UnwatchAllKeys(server_->keyspace(), state_);
   worker_->loop().Remove(fd_);
   ::close(fd_);
   server_->UnregisterClient(this);
@@ -295,7 +283,9 @@ void Connection::UpdateWriteInterest() {
   bool want = out_sent_ < out_.size();
   if (want == want_write_) return;
   want_write_ = want;
-  worker_->loop().Modify(fd_, EPOLLIN | EPOLLRDHUP | (want ? EPOLLOUT : 0), this);
+  uint32_t events = EPOLLIN | EPOLLRDHUP;
+  if (want) events |= EPOLLOUT;
+  worker_->loop().Modify(fd_, events, this);
 }
 
 void Connection::Cron(int64_t now_ms) {

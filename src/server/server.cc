@@ -51,6 +51,7 @@ void Worker::FreeRetired() {
 
 void Worker::Cron() {
   int64_t now = net::UnixTimeMs();
+  if (index_ == 0) server_->SampleOps(now);
   for (auto& [ptr, conn] : conns_) ptr->Cron(now);
   ActiveExpireCycle();
   FreeRetired();
@@ -395,6 +396,17 @@ Server::CommandTotals Server::CommandStats(const commands::Command& c) {
     t.failed_calls += cell.failed_calls.load(std::memory_order_relaxed);
   }
   return t;
+}
+
+void Server::SampleOps(int64_t now_ms) {
+  if (now_ms - ops_sample_ms_ < 1000) return;
+  uint64_t total = TotalCommandsProcessed();
+  if (ops_sample_ms_ != 0) {
+    inst_ops_.store(static_cast<int64_t>((total - ops_sample_count_) * 1000 /
+                                         static_cast<uint64_t>(now_ms - ops_sample_ms_)));
+  }
+  ops_sample_ms_ = now_ms;
+  ops_sample_count_ = total;
 }
 
 // Every executed command (also inside EXEC) counts once, as Redis's stat_numcommands: the sum of

@@ -126,6 +126,10 @@ class Server {
   void ResetStats();
 
   int64_t lastsave_unix() const { return lastsave_unix_; }
+  // INFO instantaneous_ops_per_sec: commands per second over the last sampling window
+  // (worker 0's cron samples about once a second).
+  void SampleOps(int64_t now_ms);
+  int64_t instantaneous_ops_per_sec() const { return inst_ops_.load(std::memory_order_relaxed); }
 
  private:
   friend class Worker;
@@ -151,6 +155,9 @@ class Server {
   int64_t start_time_ms_ = 0;
   int64_t lastsave_unix_ = 0;
   std::atomic<bool> shutdown_{false};
+  int64_t ops_sample_ms_ = 0;      // only worker 0 touches these two
+  uint64_t ops_sample_count_ = 0;
+  std::atomic<int64_t> inst_ops_{0};
 };
 
 }  // namespace cardinal::server

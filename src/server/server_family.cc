@@ -201,7 +201,7 @@ std::string InfoStats(Server& srv) {
       "# Stats\r\n"
       "total_connections_received:{}\r\n"
       "total_commands_processed:{}\r\n"
-      "instantaneous_ops_per_sec:0\r\n"
+      "instantaneous_ops_per_sec:{}\r\n"
       "total_net_input_bytes:{}\r\n"
       "total_net_output_bytes:{}\r\n"
       "instantaneous_input_kbps:0.00\r\n"
@@ -245,6 +245,7 @@ std::string InfoStats(Server& srv) {
       "client_query_buffer_limit_disconnections:{}\r\n"
       "client_output_buffer_limit_disconnections:{}\r\n",
       st.total_connections_received.load(), srv.TotalCommandsProcessed(),
+      srv.instantaneous_ops_per_sec(),
       st.net_input_bytes.load(), st.net_output_bytes.load(), st.rejected_connections.load(),
       ks.SumStat(&storage::ShardStats::expired_keys),
       ks.SumStat(&storage::ShardStats::keyspace_hits),

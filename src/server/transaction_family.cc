@@ -21,22 +21,7 @@ using commands::ClientState;
 using commands::CommandContext;
 using commands::CommandSpec;
 
-void UnwatchAll(CommandContext& ctx) {
-  ClientState& st = ctx.client();
-  if (st.watched.empty()) return;
-  auto& ks = ctx.keyspace();
-  for (auto& w : st.watched) {
-    storage::Shard& s = ks.shard(storage::ShardOf(w.key));
-    std::lock_guard lk(s.mu);
-    auto& map = s.watchers[w.db];
-    auto it = map.find(w.key);
-    if (it == map.end()) continue;
-    std::erase(it->second, st.watch_flag.get());
-    if (it->second.empty()) map.erase(it);
-  }
-  st.watched.clear();
-  st.watch_flag->dirty.store(false);
-}
+void UnwatchAll(CommandContext& ctx) { commands::UnwatchAllKeys(ctx.keyspace(), ctx.client()); }
 
 namespace {
 

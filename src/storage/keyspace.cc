@@ -109,9 +109,7 @@ Entry* Db::Peek(std::string_view key) {
   return table(key, h).keys.Find(key, h);
 }
 
-Entry* Db::Find(std::string_view key) {
-  uint64_t h = core::HashKey(key);
-  Shard& s = shard_of(h);
+Entry* Db::FindLive(std::string_view key, uint64_t h, Shard& s) {
   DbTable& t = *s.dbs[db_];
   Entry* e = t.keys.Find(key, h);
   if (e != nullptr && IsExpired(e, now_ms_)) {
@@ -121,15 +119,15 @@ Entry* Db::Find(std::string_view key) {
   return e;
 }
 
+Entry* Db::Find(std::string_view key) {
+  uint64_t h = core::HashKey(key);
+  return FindLive(key, h, shard_of(h));
+}
+
 Entry* Db::FindRead(std::string_view key) {
   uint64_t h = core::HashKey(key);
   Shard& s = shard_of(h);
-  DbTable& t = *s.dbs[db_];
-  Entry* e = t.keys.Find(key, h);
-  if (e != nullptr && IsExpired(e, now_ms_)) {
-    ExpireNow(t, s, e, h);
-    e = nullptr;
-  }
+  Entry* e = FindLive(key, h, s);
   if (e == nullptr) {
     BumpUnderLock(s.stats.keyspace_misses);
   } else {

@@ -184,6 +184,8 @@ class Db {
 
  private:
   void ExpireNow(DbTable& t, Shard& s, Entry* e, uint64_t hash);
+  // Lookup with lazy expiry in the shard `s` that owns `key` (hash `h`).
+  Entry* FindLive(std::string_view key, uint64_t h, Shard& s);
   bool UpsertImpl(Entry* e, uint64_t hash, Entry* old);
   void FreeEntry(Shard& s, Entry* e);
   void TouchIn(Shard& s, std::string_view key);
