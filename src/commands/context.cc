@@ -25,12 +25,11 @@ void CommandContext::FlushPropagation() {
   propagation_.clear();
 }
 
-void UnwatchAllKeys(storage::Keyspace& ks, ClientState& st) {
-  if (st.watched.empty()) return;
+namespace {
+// Removes the registrations. REQUIRES: the shards of all watched keys are locked by the caller.
+void RemoveWatchRegistrations(storage::Keyspace& ks, ClientState& st) {
   for (auto& w : st.watched) {
-    storage::Shard& s = ks.shard(storage::ShardOf(w.key));
-    std::lock_guard lk(s.mu);
-    auto& map = s.watchers[w.db];
+    auto& map = ks.shard(storage::ShardOf(w.key)).watchers[w.db];
     auto it = map.find(w.key);
     if (it == map.end()) continue;
     std::erase(it->second, st.watch_flag.get());
@@ -38,6 +37,28 @@ void UnwatchAllKeys(storage::Keyspace& ks, ClientState& st) {
   }
   st.watched.clear();
   st.watch_flag->dirty.store(false);
+}
+
+storage::ShardMask WatchedShards(const ClientState& st) {
+  storage::ShardMask mask = 0;
+  for (auto& w : st.watched) mask |= storage::ShardMask{1} << storage::ShardOf(w.key);
+  return mask;
+}
+}  // namespace
+
+void UnwatchAllKeys(storage::Keyspace& ks, ClientState& st) {
+  if (st.watched.empty()) return;
+  storage::ShardMask mask = WatchedShards(st);
+  ks.Lock(mask);
+  RemoveWatchRegistrations(ks, st);
+  ks.Unlock(mask);
+}
+
+void UnwatchAllKeys(CommandContext& ctx) {
+  ClientState& st = ctx.client();
+  if (st.watched.empty()) return;
+  // Through the context, so an UNWATCH queued in MULTI reuses the shards EXEC already holds.
+  ctx.RunOn(WatchedShards(st), [&](storage::Db&) { RemoveWatchRegistrations(ctx.keyspace(), st); });
 }
 
 void ReplyWrongArity(CommandContext& ctx, std::string_view full_name) {

@@ -158,9 +158,11 @@ class CommandContext {
 };
 
 // Removes all of the client's WATCH registrations from the shards' watch maps and clears its
-// watch state (UNWATCH, EXEC, DISCARD, RESET, disconnect). Locks each shard briefly; REQUIRES:
-// the caller holds no shard locks.
+// watch state (UNWATCH, EXEC, DISCARD, RESET, disconnect). This form locks the shards itself;
+// REQUIRES: the caller holds no shard locks (a disconnecting connection).
 void UnwatchAllKeys(storage::Keyspace& ks, ClientState& st);
+// The same inside a command, through the context's locks (works inside EXEC).
+void UnwatchAllKeys(CommandContext& ctx);
 
 // Small helpers shared by the families.
 void ReplyWrongArity(CommandContext& ctx, std::string_view full_name);

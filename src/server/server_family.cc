@@ -51,7 +51,7 @@ std::string HumanBytes(int64_t n) {
 // ---------------------------------------------------------------------------------------------
 // INFO: Redis's sections and field names, which exporters, Sentinel and redis-cli parse.
 
-std::string InfoServer(Server& srv) {
+std::string InfoServer(Server& srv, CommandContext& ctx) {
   utsname u{};
   uname(&u);
   int64_t uptime = (net::UnixTimeMs() - srv.start_time_ms()) / 1000;
@@ -92,7 +92,7 @@ std::string InfoServer(Server& srv) {
       kCardinalVersion, srv.num_workers());
 }
 
-std::string InfoClients(Server& srv) {
+std::string InfoClients(Server& srv, CommandContext& ctx) {
   return fmt::format(
       "# Clients\r\n"
       "connected_clients:{}\r\n"
@@ -106,13 +106,16 @@ std::string InfoClients(Server& srv) {
       srv.stats().connected_clients.load(), srv.config().maxclients.load());
 }
 
-std::string InfoMemory(Server& srv) {
+std::string InfoMemory(Server& srv, CommandContext& ctx) {
   auto& ks = srv.keyspace();
   int64_t tables = 0;
   for (unsigned i = 0; i < storage::kShardCount; i++) {
-    storage::Shard& s = ks.shard(i);
-    std::lock_guard lk(s.mu);
-    for (auto& t : s.dbs) tables += static_cast<int64_t>(t->keys.MemoryUsage() + t->expires.MemoryUsage());
+    // Through the context: inside EXEC the shards may already be held by this client.
+    ctx.RunOn(storage::ShardMask{1} << i, [&](storage::Db&) {
+      for (auto& t : ks.shard(i).dbs) {
+        tables += static_cast<int64_t>(t->keys.MemoryUsage() + t->expires.MemoryUsage());
+      }
+    });
   }
   int64_t dataset = ks.UsedBytes();
   int64_t rss = ReadRssBytes();
@@ -162,7 +165,7 @@ std::string InfoMemory(Server& srv) {
       srv.lazy_freer().pending(), srv.lazy_freer().freed_objects());
 }
 
-std::string InfoPersistence(Server& srv) {
+std::string InfoPersistence(Server& srv, CommandContext& ctx) {
   uint64_t dirty = srv.keyspace().SumStat(&storage::ShardStats::dirty);
   return fmt::format(
       "# Persistence\r\n"
@@ -194,7 +197,7 @@ std::string InfoPersistence(Server& srv) {
       dirty, srv.lastsave_unix(), srv.config().appendonly.load());
 }
 
-std::string InfoStats(Server& srv) {
+std::string InfoStats(Server& srv, CommandContext& ctx) {
   auto& st = srv.stats();
   auto& ks = srv.keyspace();
   return fmt::format(
@@ -254,7 +257,7 @@ std::string InfoStats(Server& srv) {
       st.client_output_buffer_limit_disconnections.load());
 }
 
-std::string InfoReplication(Server& srv) {
+std::string InfoReplication(Server& srv, CommandContext& ctx) {
   return fmt::format(
       "# Replication\r\n"
       "role:master\r\n"
@@ -297,7 +300,7 @@ void AppendCommandStat(Server& srv, const Command& c, std::string* out) {
                       rejected, failed);
 }
 
-std::string InfoCommandStats(Server& srv) {
+std::string InfoCommandStats(Server& srv, CommandContext& ctx) {
   std::string out = "# Commandstats\r\n";
   std::vector<const Command*> cmds;
   for (auto& c : srv.commands().all()) {
@@ -310,7 +313,7 @@ std::string InfoCommandStats(Server& srv) {
   return out;
 }
 
-std::string InfoErrorStats(Server& srv) {
+std::string InfoErrorStats(Server& srv, CommandContext& ctx) {
   std::string out = "# Errorstats\r\n";
   for (auto& [prefix, count] : srv.ErrorStats()) {
     out += fmt::format("errorstat_{}:count={}\r\n", prefix, count);
@@ -318,7 +321,7 @@ std::string InfoErrorStats(Server& srv) {
   return out;
 }
 
-std::string InfoKeyspace(Server& srv) {
+std::string InfoKeyspace(Server& srv, CommandContext& ctx) {
   std::string out = "# Keyspace\r\n";
   auto& ks = srv.keyspace();
   for (int db = 0; db < ks.num_dbs(); db++) {
@@ -334,7 +337,7 @@ void CmdInfo(ArgList args, CommandContext& ctx) {
   struct Section {
     std::string_view name;
     bool in_default;
-    std::string (*render)(Server&);
+    std::string (*render)(Server&, CommandContext&);
   };
   static const Section kSections[] = {
       {"server", true, InfoServer},
@@ -343,11 +346,11 @@ void CmdInfo(ArgList args, CommandContext& ctx) {
       {"persistence", true, InfoPersistence},
       {"stats", true, InfoStats},
       {"replication", true, InfoReplication},
-      {"cpu", true, [](Server&) { return InfoCpu(); }},
-      {"modules", true, [](Server&) { return std::string("# Modules\r\n"); }},
+      {"cpu", true, [](Server&, CommandContext&) { return InfoCpu(); }},
+      {"modules", true, [](Server&, CommandContext&) { return std::string("# Modules\r\n"); }},
       {"commandstats", false, InfoCommandStats},
       {"errorstats", true, InfoErrorStats},
-      {"cluster", true, [](Server&) { return std::string("# Cluster\r\ncluster_enabled:0\r\n"); }},
+      {"cluster", true, [](Server&, CommandContext&) { return std::string("# Cluster\r\ncluster_enabled:0\r\n"); }},
       {"keyspace", true, InfoKeyspace},
   };
   bool all = false, everything = false, defaults = args.size() == 1;
@@ -366,7 +369,7 @@ void CmdInfo(ArgList args, CommandContext& ctx) {
                 std::find(wanted.begin(), wanted.end(), sec.name) != wanted.end();
     if (!take) continue;
     if (!out.empty()) out += "\r\n";
-    out += sec.render(srv);
+    out += sec.render(srv, ctx);
   }
   ctx.reply().SendVerbatim(out);
 }

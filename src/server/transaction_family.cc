@@ -21,7 +21,7 @@ using commands::ClientState;
 using commands::CommandContext;
 using commands::CommandSpec;
 
-void UnwatchAll(CommandContext& ctx) { commands::UnwatchAllKeys(ctx.keyspace(), ctx.client()); }
+void UnwatchAll(CommandContext& ctx) { commands::UnwatchAllKeys(ctx); }
 
 namespace {
 
@@ -151,8 +151,13 @@ void RegisterTransactionFamily(commands::CommandRegistry* r) {
   add("watch", -2, kNoScript | kLoading | kStale | kFast | kAllowBusy, {1, -1, 1},
       "Monitors changes to keys to determine the execution of a transaction.", "2.2.0",
       "O(1) for every key.", CmdWatch);
-  add("unwatch", 1, kNoScript | kLoading | kStale | kFast | kAllowBusy, {},
-      "Forgets about watched keys of a transaction.", "2.2.0", "O(1)", CmdUnwatch);
+  // UNWATCH is queued inside MULTI like ordinary commands: Redis runs only EXEC, DISCARD,
+  // MULTI, WATCH, QUIT and RESET at once.
+  r->Add(CommandSpec{.name = "unwatch", .arity = 1,
+                     .flags = kNoScript | kLoading | kStale | kFast | kAllowBusy,
+                     .acl = kAclTransaction, .group = "transactions",
+                     .summary = "Forgets about watched keys of a transaction.", .since = "2.2.0",
+                     .complexity = "O(1)", .handler = CmdUnwatch});
 }
 
 }  // namespace cardinal::server

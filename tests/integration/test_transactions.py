@@ -177,3 +177,29 @@ def test_multi_state_is_per_connection(cardinal):
         assert b.call("SET", "iso", "b") == b"+OK\r\n"  # b is not in MULTI
         assert a.call("EXEC") == b"*1\r\n+OK\r\n"
         assert b.call("GET", "iso") == b"$1\r\na\r\n"
+
+
+def test_unwatch_is_queued_identical(cardinal, oracle):
+    """UNWATCH inside MULTI is queued (only EXEC/DISCARD/MULTI/WATCH/QUIT/RESET run at once)."""
+    script = [["WATCH", "w"], ["MULTI"], ["UNWATCH"], ["SET", "w", "1"], ["EXEC"], ["GET", "w"]]
+    out = []
+    for srv in (oracle, cardinal):
+        with srv.raw() as c:
+            out.append([c.call(*cmd) for cmd in script])
+    assert out[0] == out[1]
+    assert out[1][2] == b"+QUEUED\r\n"
+
+
+def test_info_and_keys_inside_exec_do_not_deadlock(cardinal):
+    """Commands that visit every shard run inside EXEC while EXEC holds the shard locks."""
+    r = cardinal.client()
+    r.set("k1", "v")
+    r.watch("k1")
+    with cardinal.raw(timeout=10) as c:
+        for cmd in (["WATCH", "k1"], ["MULTI"], ["SET", "k1", "x"], ["INFO", "memory"],
+                    ["KEYS", "*"], ["DBSIZE"], ["UNWATCH"]):
+            c.call(*cmd)
+        reply = c.call_parsed("EXEC").py()
+    assert reply[0] == b"OK"
+    assert b"used_memory" in reply[1]
+    assert reply[2] == [b"k1"] and reply[3] == 1 and reply[4] == b"OK"
