@@ -33,9 +33,15 @@ run_pytest() {
   return $rc
 }
 
-stage "integration + differential tests (release)"
+stage "integration + differential tests (release, 2 worker threads)"
 run_pytest "$PWD/build/release/src/server/cardinal-server" tests/
 result $? "integration + differential tests"
+
+# One worker runs the keyspace without shard locks (see Keyspace::Lock): check that mode too.
+stage "differential + transaction tests (release, 1 worker thread)"
+CARDINAL_THREADS=1 run_pytest "$PWD/build/release/src/server/cardinal-server" tests/compat \
+  tests/integration/test_transactions.py tests/integration/test_many_clients.py
+result $? "single-thread differential tests"
 
 if [ "${CARDINAL_SKIP_ASAN:-0}" != "1" ]; then
   stage "build (asan+ubsan)"

@@ -419,6 +419,22 @@ class SegmentedTable {
       return HashKey(key);
     }
   }
+  // Key comparison on the lookup path. Most keys are short: compare them with two overlapping
+  // 8-byte loads instead of a memcmp call (which showed up at ~5% of a pipelined GET).
+  static bool KeyEquals(std::string_view a, std::string_view b) {
+    const size_t n = a.size();
+    if (n != b.size()) return false;
+    if (n >= 8 && n <= 16) {
+      uint64_t a0, a1, b0, b1;
+      std::memcpy(&a0, a.data(), 8);
+      std::memcpy(&b0, b.data(), 8);
+      std::memcpy(&a1, a.data() + n - 8, 8);
+      std::memcpy(&b1, b.data() + n - 8, 8);
+      return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    }
+    return n == 0 || std::memcmp(a.data(), b.data(), n) == 0;
+  }
+
   static uint64_t MakeWord(T* v, uint64_t hash) {
     const auto p = reinterpret_cast<uintptr_t>(v);
     assert(p != 0 && (p & ~kPtrMask) == 0);
@@ -455,7 +471,7 @@ class SegmentedTable {
       const uint64_t w = slots[pos];
       if (w == 0) return -1;
       if ((w >> kPtrBits) == fp) {
-        if (Traits::Key(Ptr(w)) == key) return static_cast<int>(pos);
+        if (KeyEquals(Traits::Key(Ptr(w)), key)) return static_cast<int>(pos);
       } else if (Dist(w, pos) < d) {
         return -1;
       }
@@ -467,7 +483,7 @@ class SegmentedTable {
                                uint64_t hash) {
     const uint64_t fp = hash & kFingerprintMask;
     for (size_t i = 0; i < of.size(); ++i) {
-      if ((of[i] >> kPtrBits) == fp && Traits::Key(Ptr(of[i])) == key) return i;
+      if ((of[i] >> kPtrBits) == fp && KeyEquals(Traits::Key(Ptr(of[i])), key)) return i;
     }
     return kNpos;
   }

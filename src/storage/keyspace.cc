@@ -19,7 +19,10 @@ Keyspace::~Keyspace() {
   }
 }
 
+// With a single worker thread no other thread touches live tables (the lazy-free thread only
+// frees detached ones), so the shard locks would only cost time: they become no-ops.
 void Keyspace::Lock(ShardMask mask) {
+  if (single_worker_) return;
   while (mask) {
     unsigned i = static_cast<unsigned>(__builtin_ctzll(mask));
     shards_[i]->mu.lock();
@@ -28,6 +31,7 @@ void Keyspace::Lock(ShardMask mask) {
 }
 
 void Keyspace::Unlock(ShardMask mask) {
+  if (single_worker_) return;
   while (mask) {
     unsigned i = static_cast<unsigned>(__builtin_ctzll(mask));
     shards_[i]->mu.unlock();
