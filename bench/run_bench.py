@@ -276,6 +276,9 @@ def run_one(bench: str, client_cpu: Optional[str], srv: Server, w: dict, clients
 
 def throughput(args, servers: List[Server]) -> List[dict]:
     wl = workloads(args.requests)
+    if args.tests:
+        wanted = {t.strip().lower() for t in args.tests.split(",")}
+        wl = [w for w in wl if w["test"] in wanted]
     results = []
     for w in wl:
         results.append({**w, "runs": {s.label: [] for s in servers}})
@@ -406,6 +409,7 @@ def main(argv=None):
     ap.add_argument("--server-cpu", default="0", help="taskset CPU list for the servers ('' = no pinning)")
     ap.add_argument("--client-cpu", default="1", help="taskset CPU list for redis-benchmark ('' = no pinning)")
     ap.add_argument("--mem-keys", type=int, default=3_000_000)
+    ap.add_argument("--tests", help="comma-separated subset of set,get,incr,mset")
     ap.add_argument("--skip-throughput", action="store_true")
     ap.add_argument("--skip-memory", action="store_true")
     ap.add_argument("--json", help="write results as JSON to this path")
