@@ -3,6 +3,12 @@
 #include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
+
+#include <fstream>
+#include <string>
 
 #include <cerrno>
 #include <stdexcept>
@@ -25,6 +31,54 @@ int64_t UnixTimeUs() {
   timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
   return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
+namespace {
+#if defined(__x86_64__)
+inline uint64_t ReadTsc() { return __rdtsc(); }
+#else
+inline uint64_t ReadTsc() { return 0; }  // no TSC path: FastUnixTimeUs uses clock_gettime
+#endif
+
+double g_us_per_tick = 0;  // 0 = no usable TSC; written once by CalibrateFastClock
+thread_local int64_t t_base_us = 0;
+thread_local uint64_t t_base_tsc = 0;
+
+bool HasInvariantTsc() {
+  std::ifstream f("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(f, line)) {
+    if (line.rfind("flags", 0) == 0) {
+      return line.find(" constant_tsc") != std::string::npos &&
+             line.find(" nonstop_tsc") != std::string::npos;
+    }
+  }
+  return false;
+}
+}  // namespace
+
+void CalibrateFastClock() {
+  if (!HasInvariantTsc()) return;
+  int64_t us0 = UnixTimeUs();
+  uint64_t t0 = ReadTsc();
+  timespec ts{0, 10 * 1000 * 1000};
+  nanosleep(&ts, nullptr);
+  int64_t us1 = UnixTimeUs();
+  uint64_t t1 = ReadTsc();
+  if (t1 > t0 && us1 > us0) g_us_per_tick = static_cast<double>(us1 - us0) / static_cast<double>(t1 - t0);
+}
+
+void ResyncFastClock() {
+  if (g_us_per_tick == 0) return;
+  t_base_us = UnixTimeUs();
+  t_base_tsc = ReadTsc();
+}
+
+int64_t FastUnixTimeUs() {
+  if (g_us_per_tick == 0 || t_base_us == 0) return UnixTimeUs();
+  uint64_t now = ReadTsc();
+  if (now < t_base_tsc) return UnixTimeUs();  // migrated to a core whose TSC is behind
+  return t_base_us + static_cast<int64_t>(static_cast<double>(now - t_base_tsc) * g_us_per_tick);
 }
 
 EventLoop::EventLoop() {
@@ -118,6 +172,7 @@ void EventLoop::Run() {
     int n = epoll_wait(epfd_, events, kMaxEvents, timeout);
     if (n < 0 && errno != EINTR) break;
     cached_now_ms_ = UnixTimeMs();
+    ResyncFastClock();
     for (int i = 0; i < n; i++) {
       static_cast<IoHandler*>(events[i].data.ptr)->OnEvent(events[i].events);
     }

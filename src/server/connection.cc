@@ -222,6 +222,7 @@ bool Connection::CheckOutputLimits() {
   size_t pending = out_.size() - out_sent_;
   info_->obuf.store(pending, std::memory_order_relaxed);
   OutputLimit lim = server_->config().NormalOutputLimit();
+  if (lim.hard == 0 && lim.soft == 0) return true;  // the default: unlimited
   bool over_hard = lim.hard > 0 && static_cast<int64_t>(pending) > lim.hard;
   bool over_soft = false;
   if (lim.soft > 0 && static_cast<int64_t>(pending) > lim.soft) {

@@ -196,6 +196,7 @@ void Server::RequestShutdown() {
 
 int Server::Run() {
   start_time_ms_ = net::UnixTimeMs();
+  net::CalibrateFastClock();
   lastsave_unix_ = start_time_ms_ / 1000;
   int64_t threads = config_.threads.load();
   if (threads <= 0) threads = std::max(1u, std::thread::hardware_concurrency());
@@ -505,13 +506,13 @@ void Server::Dispatch(Connection* conn, commands::ArgList args) {
 
 void Server::Execute(const commands::Command* cmd, commands::ArgList args,
                      commands::CommandContext& ctx, int64_t* clock_us) {
-  int64_t start = *clock_us != 0 ? *clock_us : net::UnixTimeUs();
+  int64_t start = *clock_us != 0 ? *clock_us : net::FastUnixTimeUs();
   ctx.set_command(cmd);
   ctx.set_now_ms(start / 1000);
   std::string* out = ctx.reply().out();
   size_t before = out->size();
   cmd->spec().handler(args, ctx);
-  int64_t end = net::UnixTimeUs();
+  int64_t end = net::FastUnixTimeUs();
   *clock_us = end;
   commands::CommandStatsCell* cells = ctx.stats_cells();
   if (cells != nullptr) {

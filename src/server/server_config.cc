@@ -67,7 +67,12 @@ Status ParseOutputLimits(ServerConfig* c, const std::vector<std::string>& w) {
   }
   std::lock_guard lk(c->output_limit_mu);
   for (auto& [cls, lim] : parsed) {
-    if (cls == "normal") c->normal_output_limit = lim;
+    if (cls == "normal") {
+      c->normal_output_limit = lim;
+      c->normal_hard.store(lim.hard);
+      c->normal_soft.store(lim.soft);
+      c->normal_soft_seconds.store(lim.soft_seconds);
+    }
     else if (cls == "pubsub") c->pubsub_output_limit = lim;
     else c->replica_output_limit = lim;
   }

@@ -73,9 +73,11 @@ struct ServerConfig {
   OutputLimit normal_output_limit;  // GUARDED_BY(output_limit_mu)
   OutputLimit replica_output_limit{256LL << 20, 64LL << 20, 60};
   OutputLimit pubsub_output_limit{32LL << 20, 8LL << 20, 60};
-  OutputLimit NormalOutputLimit() {
-    std::lock_guard lk(output_limit_mu);
-    return normal_output_limit;
+  // Mirrors of normal_output_limit, read after every command without taking the mutex.
+  std::atomic<int64_t> normal_hard{0}, normal_soft{0}, normal_soft_seconds{0};
+  OutputLimit NormalOutputLimit() const {
+    return {normal_hard.load(std::memory_order_relaxed), normal_soft.load(std::memory_order_relaxed),
+            normal_soft_seconds.load(std::memory_order_relaxed)};
   }
 };
 
