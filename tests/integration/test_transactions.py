@@ -194,7 +194,6 @@ def test_info_and_keys_inside_exec_do_not_deadlock(cardinal):
     """Commands that visit every shard run inside EXEC while EXEC holds the shard locks."""
     r = cardinal.client()
     r.set("k1", "v")
-    r.watch("k1")
     with cardinal.raw(timeout=10) as c:
         for cmd in (["WATCH", "k1"], ["MULTI"], ["SET", "k1", "x"], ["INFO", "memory"],
                     ["KEYS", "*"], ["DBSIZE"], ["UNWATCH"]):
