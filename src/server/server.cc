@@ -496,6 +496,9 @@ void Server::Dispatch(Connection* conn, commands::ArgList args) {
   Execute(cmd, args, ctx, conn->batch_clock_us());
   commands::BumpOwned(conn->info().tot_cmds);
   conn->info().db.store(st.db, std::memory_order_relaxed);
+  conn->info().in_multi.store(st.multi.active, std::memory_order_relaxed);
+  conn->info().multi_count.store(st.multi.active ? static_cast<int>(st.multi.queued.size()) : -1,
+                                 std::memory_order_relaxed);
   // CLIENT REPLY OFF|SKIP: drop this command's reply (CLIENT REPLY OFF/SKIP get none themselves).
   if (skip_this || st.suppress_current_reply ||
       st.reply_mode == commands::ClientState::ReplyMode::kOff) {

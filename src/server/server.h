@@ -69,7 +69,6 @@ struct ServerStats {
   std::atomic<int64_t> connected_clients{0};
   std::atomic<uint64_t> client_query_buffer_limit_disconnections{0};
   std::atomic<uint64_t> client_output_buffer_limit_disconnections{0};
-  std::atomic<uint64_t> unexpected_error_replies{0};
 };
 
 class Server {

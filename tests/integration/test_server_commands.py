@@ -259,3 +259,14 @@ def test_propagation_log(tmp_path, cardinal_factory, target_is_redis):
     assert cmds[4][:3] == [b"SET", b"gone", b"x"]
     assert cmds[5] == [b"DEL", b"gone"]
     assert cmds[6:] == [[b"MULTI"], [b"INCR", b"c"], [b"INCR", b"c"], [b"EXEC"]]
+
+
+def test_client_list_shows_multi_state(cardinal):
+    with cardinal.raw() as a:
+        a_id = int(a.call("CLIENT", "ID")[1:-2])
+        assert a.call("MULTI") == b"+OK\r\n"
+        assert a.call("SET", "x", "1") == b"+QUEUED\r\n"
+        listing = cardinal.client().execute_command("CLIENT", "LIST").decode()
+        line = [l for l in listing.splitlines() if l.startswith(f"id={a_id} ")][0]
+        assert " flags=x " in line and " multi=1 " in line
+        a.call("DISCARD")
