@@ -507,6 +507,18 @@ void Server::Dispatch(Connection* conn, commands::ArgList args) {
   }
 }
 
+void Server::RecordSlowCommand(commands::ArgList args, int64_t end_us, int64_t duration_us,
+                               const ClientInfo* info) {
+  std::string addr, name;
+  if (info != nullptr) {
+    addr = info->addr;
+    std::lock_guard lk(clients_mu_);
+    name = info->name;
+  }
+  slowlog_.Add(args, end_us / 1000000, duration_us, std::move(addr), std::move(name),
+               static_cast<size_t>(std::max<int64_t>(0, config_.slowlog_max_len.load())));
+}
+
 void Server::Execute(const commands::Command* cmd, commands::ArgList args,
                      commands::CommandContext& ctx, int64_t* clock_us) {
   int64_t start = *clock_us != 0 ? *clock_us : net::FastUnixTimeUs();
@@ -523,6 +535,12 @@ void Server::Execute(const commands::Command* cmd, commands::ArgList args,
     commands::BumpOwned(s.calls);
     // The realtime clock may step backwards; a negative duration counts as zero.
     commands::BumpOwned(s.usec, end > start ? static_cast<uint64_t>(end - start) : 0);
+  }
+  int64_t duration = end > start ? end - start : 0;
+  int64_t slower_than = config_.slowlog_log_slower_than.load(std::memory_order_relaxed);
+  if (slower_than >= 0 && duration >= slower_than &&
+      !(cmd->spec().flags & commands::kSkipSlowlog)) {
+    RecordSlowCommand(args, end, duration, ctx.client().info);
   }
   if (out->size() > before && (*out)[before] == '-') {
     if (cells != nullptr) commands::BumpOwned(cells[cmd->id()].failed_calls);

@@ -23,6 +23,7 @@
 #include "config/config_registry.h"
 #include "server/connection.h"
 #include "server/server_config.h"
+#include "server/slowlog.h"
 #include "storage/keyspace.h"
 
 namespace cardinal::server {
@@ -125,6 +126,7 @@ class Server {
   void ResetStats();
 
   int64_t lastsave_unix() const { return lastsave_unix_; }
+  SlowLog& slowlog() { return slowlog_; }
   // INFO instantaneous_ops_per_sec: commands per second over the last sampling window
   // (worker 0's cron samples about once a second).
   void SampleOps(int64_t now_ms);
@@ -132,6 +134,8 @@ class Server {
 
  private:
   friend class Worker;
+  void RecordSlowCommand(commands::ArgList args, int64_t end_us, int64_t duration_us,
+                         const ClientInfo* info);
   Status Bind();
   void OpenPropagationLog();
 
@@ -154,6 +158,7 @@ class Server {
   int64_t start_time_ms_ = 0;
   int64_t lastsave_unix_ = 0;
   std::atomic<bool> shutdown_{false};
+  SlowLog slowlog_;
   int64_t ops_sample_ms_ = 0;      // only worker 0 touches these two
   uint64_t ops_sample_count_ = 0;
   std::atomic<int64_t> inst_ops_{0};

@@ -598,6 +598,64 @@ void CmdDebug(ArgList args, CommandContext& ctx) {
   rb.SendError(fmt::format("ERR unknown subcommand '{}'. Try DEBUG HELP.", sub.substr(0, 128)));
 }
 
+// ---------------------------------------------------------------------------------------------
+// SLOWLOG and LATENCY
+
+void CmdSlowlogGet(ArgList args, CommandContext& ctx) {
+  int64_t count = 10;
+  if (args.size() == 3) {
+    if (!ParseInt64(args[2], &count) || count < -1) {
+      return ctx.reply().SendError("ERR count should be greater than or equal to -1");
+    }
+  }
+  auto entries = Srv(ctx).slowlog().Get(count);
+  auto& rb = ctx.reply();
+  rb.SendArrayLen(entries.size());
+  for (const auto& e : entries) {
+    rb.SendArrayLen(6);
+    rb.SendLong(static_cast<int64_t>(e.id));
+    rb.SendLong(e.unix_seconds);
+    rb.SendLong(e.duration_us);
+    rb.SendArrayLen(e.argv.size());
+    for (const auto& a : e.argv) rb.SendBulk(a);
+    rb.SendBulk(e.client_addr);
+    rb.SendBulk(e.client_name);
+  }
+}
+
+void CmdSlowlogLen(ArgList, CommandContext& ctx) {
+  ctx.reply().SendLong(static_cast<int64_t>(Srv(ctx).slowlog().Len()));
+}
+
+void CmdSlowlogReset(ArgList, CommandContext& ctx) {
+  Srv(ctx).slowlog().Reset();
+  ctx.reply().SendOk();
+}
+
+void CmdSlowlogHelp(ArgList, CommandContext& ctx) {
+  const std::string_view lines[] = {
+      "SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "GET [<count>]",
+      "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
+      "    Entries are made of:",
+      "    id, timestamp, time in microseconds, arguments array, client IP and port,",
+      "    client name",
+      "LEN",
+      "    Return the length of the slowlog.",
+      "RESET",
+      "    Reset the slowlog.",
+      "HELP",
+      "    Prints this help."};
+  ctx.reply().SendArrayLen(std::size(lines));
+  for (auto l : lines) ctx.reply().SendSimple(l);
+}
+
+// The latency monitor records events only when latency-monitor-threshold > 0; no event source
+// exists yet, so its views answer as Redis does with nothing recorded.
+void CmdLatencyLatest(ArgList, CommandContext& ctx) { ctx.reply().SendArrayLen(0); }
+void CmdLatencyHistory(ArgList, CommandContext& ctx) { ctx.reply().SendArrayLen(0); }
+void CmdLatencyReset(ArgList, CommandContext& ctx) { ctx.reply().SendLong(0); }
+
 }  // namespace
 
 void RegisterServerFamily(commands::CommandRegistry* r) {
@@ -643,6 +701,32 @@ void RegisterServerFamily(commands::CommandRegistry* r) {
               "Synchronously saves the database(s) to disk and shuts down the Redis server.",
               "1.0.0", "O(N) when saving, where N is the total number of keys in all databases "
               "when saving data, otherwise O(1)", CmdShutdown));
+  uint32_t introspect = kAdmin | kLoading | kStale;
+  CommandSpec slowlog = spec("slowlog", -2, 0, "A container for slow log commands.", "2.2.12",
+                             "Depends on subcommand.", nullptr);
+  slowlog.subcommands = {
+      spec("get", -2, introspect, "Returns the slow log's entries.", "2.2.12",
+           "O(N) where N is the number of entries returned", CmdSlowlogGet),
+      spec("len", 2, introspect, "Returns the number of entries in the slow log.", "2.2.12",
+           "O(1)", CmdSlowlogLen),
+      spec("reset", 2, introspect, "Clears all entries from the slow log.", "2.2.12",
+           "O(N) where N is the number of entries in the slowlog", CmdSlowlogReset),
+      spec("help", 2, kLoading | kStale,
+           "Show helpful text about the different subcommands", "6.2.0", "O(1)",
+           CmdSlowlogHelp),
+  };
+  r->Add(std::move(slowlog));
+  CommandSpec latency = spec("latency", -2, 0, "A container for latency diagnostics commands.",
+                             "2.8.13", "Depends on subcommand.", nullptr);
+  latency.subcommands = {
+      spec("latest", 2, introspect, "Returns the latest latency samples for all events.",
+           "2.8.13", "O(1)", CmdLatencyLatest),
+      spec("history", 3, introspect, "Returns timestamp-latency samples for an event.",
+           "2.8.13", "O(1)", CmdLatencyHistory),
+      spec("reset", -2, introspect, "Resets the latency data for one or more events.",
+           "2.8.13", "O(1)", CmdLatencyReset),
+  };
+  r->Add(std::move(latency));
   r->Add(spec("debug", -2, kAdmin | kNoScript | kLoading | kStale,
               "A container for debugging commands.", "1.0.0", "Depends on subcommand.",
               CmdDebug));

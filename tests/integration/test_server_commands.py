@@ -270,3 +270,34 @@ def test_client_list_shows_multi_state(cardinal):
         line = [l for l in listing.splitlines() if l.startswith(f"id={a_id} ")][0]
         assert " flags=x " in line and " multi=1 " in line
         a.call("DISCARD")
+
+
+def test_slowlog_identical_shape(cardinal, oracle):
+    """SLOWLOG GET/LEN/RESET: same entries as Redis except id, time, duration and address."""
+    long_arg = "z" * 200
+    many = ["DEL"] + [f"k{i}" for i in range(40)]
+    out = []
+    for srv in (oracle, cardinal):
+        with srv.raw() as c:
+            c.call("CLIENT", "SETNAME", "slowpoke")
+            c.call("SLOWLOG", "RESET")
+            c.call("CONFIG", "SET", "slowlog-log-slower-than", "0")
+            c.call("SET", "k", long_arg)
+            c.call(*many)
+            entries = c.call_parsed("SLOWLOG", "GET", "3").py()
+            length = c.call_parsed("SLOWLOG", "LEN").py()
+            c.call("CONFIG", "SET", "slowlog-log-slower-than", "10000")
+            err = c.call("SLOWLOG", "GET", "-2")
+            c.call("SLOWLOG", "RESET")
+        out.append(([(e[3], e[5]) for e in entries], length, err))
+        assert all(e[4].startswith(b"127.0.0.1:") for e in entries)
+    assert out[0] == out[1]
+    # The 40-key DEL keeps 31 arguments and a count of the rest; the long value is cut at 128.
+    assert out[1][0][0][0][-1] == b"... (10 more arguments)"
+    assert out[1][0][1][0][2] == b"z" * 128 + b"... (72 more bytes)"
+
+
+def test_latency_views_empty(cardinal):
+    with cardinal.raw() as c:
+        assert c.call("LATENCY", "LATEST") == b"*0\r\n"
+        assert c.call("LATENCY", "RESET") == b":0\r\n"
