@@ -61,6 +61,18 @@ void UnwatchAllKeys(CommandContext& ctx) {
   ctx.RunOn(WatchedShards(st), [&](storage::Db&) { RemoveWatchRegistrations(ctx.keyspace(), st); });
 }
 
+void SendHelp(CommandContext& ctx, std::string_view command,
+              std::initializer_list<std::string_view> lines) {
+  auto& rb = ctx.reply();
+  rb.SendArrayLen(lines.size() + 3);
+  std::string header(command);
+  header += " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:";
+  rb.SendSimple(header);
+  for (auto l : lines) rb.SendSimple(l);
+  rb.SendSimple("HELP");
+  rb.SendSimple("    Prints this help.");
+}
+
 void ReplyWrongArity(CommandContext& ctx, std::string_view full_name) {
   std::string msg = "ERR wrong number of arguments for '";
   msg.append(full_name).append("' command");

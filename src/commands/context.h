@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <span>
 #include <string>
@@ -166,5 +167,9 @@ void UnwatchAllKeys(CommandContext& ctx);
 
 // Small helpers shared by the families.
 void ReplyWrongArity(CommandContext& ctx, std::string_view full_name);
+// The reply to `<CMD> HELP`: Redis's header line, the given lines, and the HELP entry, as an
+// array of status strings.
+void SendHelp(CommandContext& ctx, std::string_view command,
+              std::initializer_list<std::string_view> lines);
 
 }  // namespace cardinal::commands

@@ -47,20 +47,12 @@ void CmdConfigRewrite(ArgList, CommandContext& ctx) {
 }
 
 void CmdConfigHelp(ArgList, CommandContext& ctx) {
-  const std::string_view lines[] = {
-      "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-      "GET <pattern>",
-      "    Return parameters matching the glob-like <pattern> and their values.",
-      "SET <directive> <value>",
-      "    Set the configuration <directive> to <value>.",
-      "RESETSTAT",
-      "    Reset statistics reported by the INFO command.",
-      "REWRITE",
-      "    Rewrite the configuration file.",
-      "HELP",
-      "    Print this help."};
-  ctx.reply().SendArrayLen(std::size(lines));
-  for (auto l : lines) ctx.reply().SendSimple(l);
+  commands::SendHelp(ctx, "CONFIG",
+                     {"GET <pattern>",
+                      "    Return parameters matching the glob-like <pattern> and their values.",
+                      "SET <directive> <value>", "    Set the configuration <directive> to <value>.",
+                      "RESETSTAT", "    Reset statistics reported by the INFO command.", "REWRITE",
+                      "    Rewrite the configuration file."});
 }
 
 }  // namespace

@@ -351,17 +351,8 @@ void CmdClientNoEvict(ArgList args, CommandContext& ctx) {
   ctx.reply().SendError(protocol::kSyntaxErr);
 }
 
-void SendHelp(CommandContext& ctx, std::string_view cmd, std::initializer_list<std::string_view> lines) {
-  auto& rb = ctx.reply();
-  rb.SendArrayLen(lines.size() + 3);
-  rb.SendSimple(fmt::format("{} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", cmd));
-  for (auto l : lines) rb.SendSimple(l);
-  rb.SendSimple("HELP");
-  rb.SendSimple("    Prints this help.");
-}
-
 void CmdClientHelp(ArgList, CommandContext& ctx) {
-  SendHelp(ctx, "CLIENT",
+  commands::SendHelp(ctx, "CLIENT",
            {"GETNAME", "    Return the name of the current connection.", "ID",
             "    Return the ID of the current connection.", "INFO",
             "    Return information about the current client connection.",

@@ -539,18 +539,14 @@ void CmdCommandGetKeys(ArgList args, CommandContext& ctx) {
 }
 
 void CmdCommandHelp(ArgList, CommandContext& ctx) {
-  auto& rb = ctx.reply();
-  const std::string_view lines[] = {
-      "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-      "(no subcommand)", "    Return details about all Redis commands.", "COUNT",
-      "    Return the total number of commands in this Redis server.", "LIST",
-      "    Return a list of all commands in this Redis server.", "INFO [<command-name> ...]",
-      "    Return details about multiple Redis commands.", "DOCS [<command-name> ...]",
-      "    Return documentation details about multiple Redis commands.",
-      "GETKEYS <full-command>", "    Return the keys from a full Redis command.", "HELP",
-      "    Print this help."};
-  rb.SendArrayLen(std::size(lines));
-  for (auto l : lines) rb.SendSimple(l);
+  commands::SendHelp(
+      ctx, "COMMAND",
+      {"(no subcommand)", "    Return details about all Redis commands.", "COUNT",
+       "    Return the total number of commands in this Redis server.", "LIST",
+       "    Return a list of all commands in this Redis server.", "INFO [<command-name> ...]",
+       "    Return details about multiple Redis commands.", "DOCS [<command-name> ...]",
+       "    Return documentation details about multiple Redis commands.",
+       "GETKEYS <full-command>", "    Return the keys from a full Redis command."});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -633,21 +629,14 @@ void CmdSlowlogReset(ArgList, CommandContext& ctx) {
 }
 
 void CmdSlowlogHelp(ArgList, CommandContext& ctx) {
-  const std::string_view lines[] = {
-      "SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-      "GET [<count>]",
-      "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
-      "    Entries are made of:",
-      "    id, timestamp, time in microseconds, arguments array, client IP and port,",
-      "    client name",
-      "LEN",
-      "    Return the length of the slowlog.",
-      "RESET",
-      "    Reset the slowlog.",
-      "HELP",
-      "    Prints this help."};
-  ctx.reply().SendArrayLen(std::size(lines));
-  for (auto l : lines) ctx.reply().SendSimple(l);
+  commands::SendHelp(
+      ctx, "SLOWLOG",
+      {"GET [<count>]",
+       "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
+       "    Entries are made of:",
+       "    id, timestamp, time in microseconds, arguments array, client IP and port,",
+       "    client name",
+       "LEN", "    Return the length of the slowlog.", "RESET", "    Reset the slowlog."});
 }
 
 // The latency monitor records events only when latency-monitor-threshold > 0; no event source
