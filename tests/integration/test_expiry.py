@@ -9,8 +9,9 @@ def _dbsize(r):
     return r.dbsize()
 
 
-def test_active_expiry_removes_untouched_keys(cardinal):
-    r = cardinal.client()
+def test_active_expiry_removes_untouched_keys(cardinal_factory):
+    # A fresh server: the shared one may carry settings from other tests (e.g. maxmemory).
+    r = cardinal_factory().client()
     p = r.pipeline(transaction=False)
     for i in range(20000):
         p.set(f"vol:{i}", "x", px=50)
