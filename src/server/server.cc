@@ -35,6 +35,12 @@ Worker::Worker(Server* server, int index)
   loop_.AddTimer(1000 / std::max(1, std::min(hz, 500)), [this] { Cron(); });
 }
 
+Worker::~Worker() {
+  for (auto& [ptr, conn] : conns_) ptr->Close();  // Close() calls Retire(): retired_ must live
+  conns_.clear();
+  retired_.clear();
+}
+
 void Worker::AddConnection(std::unique_ptr<Connection> c) {
   Connection* raw = c.get();
   conns_[raw] = std::move(c);

@@ -38,6 +38,8 @@ sigset_t ShutdownSignals();
 class Worker {
  public:
   Worker(Server* server, int index);
+  // Closes the remaining connections while every member they call back into is still alive.
+  ~Worker();
   int index() const { return index_; }
   net::EventLoop& loop() { return loop_; }
   void AddConnection(std::unique_ptr<Connection> c);
