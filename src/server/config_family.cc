@@ -59,12 +59,7 @@ void CmdConfigHelp(ArgList, CommandContext& ctx) {
 
 void RegisterConfigFamily(commands::CommandRegistry* r) {
   using namespace commands;  // NOLINT: flag names
-  auto spec = [](std::string_view name, int arity, uint32_t flags, std::string_view summary,
-                 std::string_view since, std::string_view complexity, Handler h) {
-    return CommandSpec{.name = name, .arity = arity, .flags = flags, .group = "server",
-                       .summary = summary, .since = since, .complexity = complexity,
-                       .handler = h};
-  };
+  constexpr auto spec = ServerGroupSpec;
   uint32_t adm = kAdmin | kNoScript | kLoading | kStale;
   CommandSpec config = spec("config", -2, 0, "A container for server configuration commands.",
                             "2.0.0", "Depends on subcommand.", nullptr);

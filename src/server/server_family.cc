@@ -649,12 +649,7 @@ void CmdLatencyReset(ArgList, CommandContext& ctx) { ctx.reply().SendLong(0); }
 
 void RegisterServerFamily(commands::CommandRegistry* r) {
   using namespace commands;  // NOLINT: flag names
-  auto spec = [](std::string_view name, int arity, uint32_t flags, std::string_view summary,
-                 std::string_view since, std::string_view complexity, Handler h) {
-    return CommandSpec{.name = name, .arity = arity, .flags = flags, .group = "server",
-                       .summary = summary, .since = since, .complexity = complexity,
-                       .handler = h};
-  };
+  constexpr auto spec = ServerGroupSpec;
   r->Add(spec("info", -1, kLoading | kStale, "Returns information and statistics about the server.",
               "1.0.0", "O(1)", CmdInfo));
   // A bare COMMAND runs the container's own handler; COMMAND <sub> dispatches to a subcommand.
