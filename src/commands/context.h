@@ -69,6 +69,15 @@ struct CommandConfig {
   }
   std::atomic<int64_t> lazyfree_lazy_user_del{0};
   std::atomic<int64_t> lazyfree_lazy_user_flush{0};
+  // Compact-encoding thresholds, under Redis's names (and the old *-ziplist-* aliases). A
+  // collection converts to the full structure past them and never converts back, as in Redis.
+  std::atomic<int64_t> list_max_listpack_size{-2};  // > 0: elements per node; -1..-5: 4..64 KiB
+  std::atomic<int64_t> list_compress_depth{0};      // accepted; nodes are not compressed
+  std::atomic<int64_t> hash_max_listpack_entries{512};
+  std::atomic<int64_t> hash_max_listpack_value{64};
+  std::atomic<int64_t> set_max_intset_entries{512};
+  std::atomic<int64_t> zset_max_listpack_entries{128};
+  std::atomic<int64_t> zset_max_listpack_value{64};
   static CommandConfig& Defaults();
 };
 

@@ -8,10 +8,18 @@ namespace cardinal::commands {
 
 void RegisterStringFamily(CommandRegistry* r);
 void RegisterGenericFamily(CommandRegistry* r);  // keyspace + TTL commands
+void RegisterListFamily(CommandRegistry* r);
+void RegisterHashFamily(CommandRegistry* r);
+void RegisterSetFamily(CommandRegistry* r);
+void RegisterZSetFamily(CommandRegistry* r);
 
 inline void RegisterAllFamilies(CommandRegistry* r) {
   RegisterStringFamily(r);
   RegisterGenericFamily(r);
+  RegisterListFamily(r);
+  RegisterHashFamily(r);
+  RegisterSetFamily(r);
+  RegisterZSetFamily(r);
 }
 
 }  // namespace cardinal::commands

@@ -143,6 +143,18 @@ void RegisterServerConfig(ServerConfig* c, config::ConfigRegistry* r) {
   r->AddBool("lazyfree-lazy-server-del", &c->lazyfree_lazy_server_del, false);
   r->AddBool("lazyfree-lazy-user-del", &c->cmd.lazyfree_lazy_user_del, false);
   r->AddBool("lazyfree-lazy-user-flush", &c->cmd.lazyfree_lazy_user_flush, false);
+  r->AddInt("list-max-listpack-size", &c->cmd.list_max_listpack_size, -2, INT32_MIN, INT32_MAX);
+  r->AddAlias("list-max-ziplist-size", "list-max-listpack-size");
+  r->AddInt("list-compress-depth", &c->cmd.list_compress_depth, 0, 0, INT32_MAX);
+  r->AddInt("hash-max-listpack-entries", &c->cmd.hash_max_listpack_entries, 512, 0, kMaxLL);
+  r->AddAlias("hash-max-ziplist-entries", "hash-max-listpack-entries");
+  r->AddInt("hash-max-listpack-value", &c->cmd.hash_max_listpack_value, 64, 0, kMaxLL);
+  r->AddAlias("hash-max-ziplist-value", "hash-max-listpack-value");
+  r->AddInt("set-max-intset-entries", &c->cmd.set_max_intset_entries, 512, 0, kMaxLL);
+  r->AddInt("zset-max-listpack-entries", &c->cmd.zset_max_listpack_entries, 128, 0, kMaxLL);
+  r->AddAlias("zset-max-ziplist-entries", "zset-max-listpack-entries");
+  r->AddInt("zset-max-listpack-value", &c->cmd.zset_max_listpack_value, 64, 0, kMaxLL);
+  r->AddAlias("zset-max-ziplist-value", "zset-max-listpack-value");
 
   // Persistence: declared now so tools and config files keep working; the durability issue
   // gives them effect.

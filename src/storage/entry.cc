@@ -4,6 +4,7 @@
 #include <new>
 
 #include "common/string_util.h"
+#include "storage/object.h"
 
 namespace cardinal::storage {
 
@@ -24,6 +25,11 @@ std::string_view EncodingName(Encoding e) {
     case Encoding::kInt: return "int";
     case Encoding::kEmbStr: return "embstr";
     case Encoding::kRaw: return "raw";
+    case Encoding::kListpack: return "listpack";
+    case Encoding::kQuicklist: return "quicklist";
+    case Encoding::kIntset: return "intset";
+    case Encoding::kHashtable: return "hashtable";
+    case Encoding::kSkiplist: return "skiplist";
   }
   return "unknown";
 }
@@ -45,8 +51,8 @@ size_t Entry::value_size() const {
     case Encoding::kInt: return sizeof(int64_t);
     case Encoding::kEmbStr: return 1 + bytes_[value_offset()];
     case Encoding::kRaw: return sizeof(RawString*);
+    default: return sizeof(void*);
   }
-  return 0;
 }
 
 Entry* Entry::Allocate(ObjType type, Encoding enc, std::string_view key, int64_t expire_at_ms,
@@ -107,10 +113,19 @@ Entry* Entry::NewRaw(std::string_view key, RawString* raw, int64_t expire_at_ms)
   return e;
 }
 
+Entry* Entry::NewObject(std::string_view key, ObjType type, Encoding enc, void* obj,
+                        int64_t expire_at_ms) {
+  Entry* e = Allocate(type, enc, key, expire_at_ms, sizeof(void*));
+  e->set_object(obj);
+  return e;
+}
+
 Entry* Entry::CloneWith(const Entry* src, std::string_view key, int64_t expire_at_ms) {
   Entry* e = Allocate(src->type(), src->encoding(), key, expire_at_ms, src->value_size());
   e->set_lru(src->lru());
-  if (src->encoding() == Encoding::kRaw) {
+  if (src->is_collection()) {
+    e->set_object(CloneObject(src->type(), src->encoding(), src->object()));
+  } else if (src->encoding() == Encoding::kRaw) {
     RawString* r = src->raw();
     e->set_raw(RawString::New(r->view(), r->len));
   } else {
@@ -128,7 +143,11 @@ Entry* Entry::Relayout(const Entry* src, int64_t expire_at_ms) {
 }
 
 void Entry::Free(Entry* e) {
-  if (e->type() == ObjType::kString && e->encoding() == Encoding::kRaw) RawString::Free(e->raw());
+  if (e->is_collection()) {
+    FreeObject(e->type(), e->encoding(), e->object());
+  } else if (e->encoding() == Encoding::kRaw) {
+    RawString::Free(e->raw());
+  }
   std::free(e);
 }
 
@@ -163,12 +182,19 @@ size_t Entry::StringLength() const {
 
 size_t Entry::MemoryUsage() const {
   size_t n = value_offset() + value_size();
-  if (type() == ObjType::kString && encoding() == Encoding::kRaw) n += sizeof(RawString) + raw()->cap;
+  if (is_collection()) {
+    n += ObjectMemoryUsage(type(), encoding(), object());
+  } else if (encoding() == Encoding::kRaw) {
+    n += sizeof(RawString) + raw()->cap;
+  }
   return n;
 }
 
 bool Entry::IsLargeValue() const {
-  return type() == ObjType::kString && encoding() == Encoding::kRaw && raw()->cap >= 64 * 1024;
+  // Redis frees lazily when freeing costs more than ~64 allocations; a collection's cost is its
+  // element count for the non-compact encodings (one block per element), 1 for a compact one.
+  if (is_collection()) return ObjectFreeEffort(type(), encoding(), object()) > 64;
+  return encoding() == Encoding::kRaw && raw()->cap >= 64 * 1024;
 }
 
 }  // namespace cardinal::storage

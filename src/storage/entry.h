@@ -16,7 +16,7 @@
 //   ...  value: kInt     -> int64
 //               kEmbStr  -> uint8 length + bytes (<= kMaxEmbeddedString)
 //               kRaw     -> RawString* (heap buffer with capacity, for APPEND/SETRANGE growth)
-//               others   -> a pointer to the type's object (collections issue)
+//               others   -> a pointer to the collection object (see Encoding)
 //
 // Changing whether an entry has a TTL, or the size of an inline value, reallocates the entry; the
 // caller swaps the pointer in the table and expire index (storage::Db does this in one place).
@@ -32,8 +32,16 @@ namespace cardinal::storage {
 
 enum class ObjType : uint8_t { kString = 0, kList = 1, kSet = 2, kZSet = 3, kHash = 4, kStream = 6 };
 
-// Encodings keep Redis's names for OBJECT ENCODING.
-enum class Encoding : uint8_t { kInt = 0, kEmbStr = 1, kRaw = 2 };
+// Encodings keep Redis's names for OBJECT ENCODING. Collections (kListpack and later) store a
+// pointer to their object in the value slot; storage/object.h dispatches on (type, encoding):
+//   list: kQuicklist (core::QuickList) always: Redis 7.0 reports every list as "quicklist"
+//   hash: kListpack | kHashtable (core::StrMap)
+//   set:  kIntset (core::IntSet) | kHashtable (core::StrSet)
+//   zset: kListpack | kSkiplist (core::ZSet; an order-statistic tree, named as Redis names it)
+enum class Encoding : uint8_t {
+  kInt = 0, kEmbStr = 1, kRaw = 2,
+  kListpack = 3, kQuicklist = 4, kIntset = 5, kHashtable = 6, kSkiplist = 7,
+};
 
 std::string_view TypeName(ObjType t);          // "string", "list", ...
 std::string_view EncodingName(Encoding e);     // "int", "embstr", "raw", ...
@@ -63,6 +71,9 @@ class Entry {
   static Entry* NewStringAs(std::string_view key, std::string_view value, Encoding enc,
                             int64_t expire_at_ms);
   static Entry* NewInt(std::string_view key, int64_t value, int64_t expire_at_ms);
+  // A collection entry; takes ownership of `obj` (whose class (type, encoding) names).
+  static Entry* NewObject(std::string_view key, ObjType type, Encoding enc, void* obj,
+                          int64_t expire_at_ms);
   // Moves a kRaw buffer into a new entry (takes ownership of `raw`).
   static Entry* NewRaw(std::string_view key, RawString* raw, int64_t expire_at_ms);
   // A copy of `e` under another key and/or TTL; the value is deep-copied (COPY, RENAME, EXPIRE).
@@ -90,6 +101,18 @@ class Entry {
 
   uint32_t lru() const { return Load<uint32_t>(4); }
   void set_lru(uint32_t v) { Store<uint32_t>(4, v); }
+
+  // Collection values. REQUIRES: type() != kString. set_object changes the pointer (a listpack
+  // that reallocated) and, on conversion, the encoding; the caller frees the old object.
+  bool is_collection() const { return type() != ObjType::kString; }
+  void* object() const { return Load<void*>(value_offset()); }
+  template <class T>
+  T* object_as() const { return static_cast<T*>(object()); }
+  void set_object(void* obj) { Store<void*>(value_offset(), obj); }
+  void set_object(Encoding enc, void* obj) {
+    bytes_[0] = static_cast<uint8_t>((bytes_[0] & 0x0F) | (static_cast<uint8_t>(enc) << 4));
+    set_object(obj);
+  }
 
   // String values. REQUIRES: type() == kString.
   int64_t int_value() const { return Load<int64_t>(value_offset()); }     // kInt
