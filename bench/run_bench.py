@@ -14,6 +14,7 @@ INFO used_memory growth per key.
   /usr/bin/python3 bench/run_bench.py --quick            # 1 round, shorter runs
   /usr/bin/python3 bench/run_bench.py --target-redis-twice --quick   # noise level
   /usr/bin/python3 bench/run_bench.py --json out.json
+  /usr/bin/python3 bench/run_bench.py --tests lpush,zadd --skip-memory --mem-types list
 """
 
 from __future__ import annotations
@@ -214,16 +215,47 @@ def info_fields(port: int, section: str = "") -> Dict[str, str]:
 # throughput
 # ---------------------------------------------------------------------------
 
+STRING_TESTS = ("set", "get", "incr", "mset")
+# Collection workloads. redis-benchmark's own -t tests: LPUSH/LPOP on one list "mylist"
+# (LPOP runs after LPUSH pushed more than it pops), SADD "myset" element:__rand_int__,
+# HSET "myhash" element:__rand_int__ <data>, ZADD "myzset" __rand_int__ element:__rand_int__.
+# ZRANGE / ZRANGEBYSCORE are custom commands over a preloaded sorted set (ZSET_KEY, members
+# m:0..m:ZSET_SIZE-1 with score = index): a 10-element window in the middle by rank, and the
+# first 10 members at or above a random score.
+COLLECTION_TESTS = ("lpush", "lpop", "sadd", "hset", "zadd", "zrange", "zrangebyscore")
+ZSET_KEY = "bench:zset"
+ZSET_SIZE = 10_000
+CUSTOM_COMMANDS = {
+    "zrange": ["ZRANGE", ZSET_KEY, str(ZSET_SIZE // 2), str(ZSET_SIZE // 2 + 9), "WITHSCORES"],
+    "zrangebyscore": ["ZRANGEBYSCORE", ZSET_KEY, "__rand_int__", "+inf", "LIMIT", "0", "10"],
+}
+CUSTOM_KEYSPACE = {"zrangebyscore": ZSET_SIZE}
+
+
 def workloads(n: int) -> List[dict]:
     out = []
-    for test in ("set", "get", "incr", "mset"):
+    for test in STRING_TESTS + COLLECTION_TESTS:
         for pipeline in (1, 16):
-            for size in ((16,) if test == "incr" else (16, 1024)):
+            sizes = (16,) if test in ("incr",) + COLLECTION_TESTS else (16, 1024)
+            for size in sizes:
                 reqs = n * (5 if pipeline > 1 else 1)
                 if test == "mset":
                     reqs //= 2
                 out.append({"test": test, "pipeline": pipeline, "datasize": size, "requests": reqs})
     return out
+
+
+def preload_zset(port: int):
+    c = Conn(port)
+    try:
+        c.int_call("DEL", ZSET_KEY)
+        for start in range(0, ZSET_SIZE, 1000):
+            args = ["ZADD", ZSET_KEY]
+            for i in range(start, min(ZSET_SIZE, start + 1000)):
+                args += [str(i), f"m:{i}"]
+            c.int_call(*args)
+    finally:
+        c.close()
 
 
 def check_commands(cli: str, srv: Server, size: int):
@@ -251,14 +283,38 @@ def check_commands(cli: str, srv: Server, size: int):
                              f"benchmark would count that as success - aborting")
 
 
+def check_collection_commands(cli: str, srv: Server):
+    def run(*args) -> str:
+        p = subprocess.run([cli, "-h", "127.0.0.1", "-p", str(srv.port)] + list(args),
+                           capture_output=True, timeout=30, text=True)
+        return p.stdout.strip()
+    checks = [
+        (("LPUSH", "bench:l", "x"), "1"), (("LPOP", "bench:l"), "x"),
+        (("SADD", "bench:s", "x"), "1"), (("HSET", "bench:h", "f", "x"), "1"),
+        (("ZADD", "bench:z", "1", "x"), "1"), (("ZRANGE", "bench:z", "0", "-1"), "x"),
+        (("ZRANGEBYSCORE", "bench:z", "0", "+inf", "LIMIT", "0", "10"), "x"),
+        (("DEL", "bench:s", "bench:h", "bench:z"), "3"),
+    ]
+    for args, want in checks:
+        got = run(*args)
+        if got != want:
+            raise SystemExit(f"{srv.label}: `{' '.join(args[:2])} ...` answered {got[:200]!r}; "
+                             f"benchmark would count that as success - aborting")
+
+
 def error_replies(srv: Server) -> Optional[int]:
     v = info_fields(srv.port, "stats").get("total_error_replies")
     return int(v) if v is not None else None
 
 
 def run_one(bench: str, client_cpu: Optional[str], srv: Server, w: dict, clients: int, keyspace: int) -> dict:
+    keyspace = CUSTOM_KEYSPACE.get(w["test"], keyspace)
     cmd = [bench, "-h", "127.0.0.1", "-p", str(srv.port), "-c", str(clients), "-n", str(w["requests"]),
-           "-r", str(keyspace), "-d", str(w["datasize"]), "-P", str(w["pipeline"]), "-t", w["test"], "--csv"]
+           "-r", str(keyspace), "-d", str(w["datasize"]), "-P", str(w["pipeline"]), "--csv"]
+    if w["test"] in CUSTOM_COMMANDS:
+        cmd += CUSTOM_COMMANDS[w["test"]]
+    else:
+        cmd += ["-t", w["test"]]
     if client_cpu is not None:
         cmd = ["taskset", "-c", client_cpu] + cmd
     t0 = srv.cpu_ticks()
@@ -285,6 +341,9 @@ def throughput(args, servers: List[Server]) -> List[dict]:
     for srv in servers:
         for size in (16, 1024):
             check_commands(args.redis_cli, srv, size)
+        if any(w["test"] in COLLECTION_TESTS for w in wl):
+            check_collection_commands(args.redis_cli, srv)
+            preload_zset(srv.port)
     errors_before = {s.label: error_replies(s) for s in servers}
     for rnd in range(args.rounds):
         order = servers if rnd % 2 == 0 else list(reversed(servers))
@@ -389,6 +448,88 @@ def memory(args, specs: List[dict]) -> dict:
     return out
 
 
+def pipeline_commands(port: int, commands, batch: int = 200) -> int:
+    """Sends the commands (lists of args) pipelined, `batch` in flight; every reply must be an
+    integer. Returns how many were sent."""
+    c = Conn(port)
+    sent = 0
+    try:
+        pending = []
+        def drain(k):
+            for _ in range(k):
+                ln = c.line()
+                if not ln.startswith(b":"):
+                    raise SystemExit(f"unexpected reply while loading: {ln[:100]!r}")
+        for cmd in commands:
+            pending.append(resp(*cmd))
+            if len(pending) == batch:
+                c.s.sendall(b"".join(pending))
+                drain(batch)
+                sent += batch
+                pending = []
+        if pending:
+            c.s.sendall(b"".join(pending))
+            drain(len(pending))
+            sent += len(pending)
+    finally:
+        c.close()
+    return sent
+
+
+def collection_loads(n: int) -> Dict[str, tuple]:
+    """name -> (elements, command generator). Elements are ~16-byte strings, like the string
+    memory test; the sorted set has integer scores; small hashes have 5 fields each."""
+    per = 1000
+    def big(cmd, key, fmt):
+        def gen():
+            for start in range(0, n, per):
+                args = [cmd, key]
+                for i in range(start, min(n, start + per)):
+                    args += fmt(i)
+                yield args
+        return gen
+    def small_hashes():
+        for i in range(n):
+            yield ["HSET", "hash:%09d" % i] + [x for f in range(5)
+                                                for x in ("f%d" % f, "value:%09d" % (i * 5 + f))]
+    return {
+        "list": (n, big("RPUSH", "bench:list", lambda i: ["element:%08d" % i])),
+        "hash": (n, big("HSET", "bench:hash", lambda i: ["field:%010d" % i, "value:%010d" % i])),
+        "set": (n, big("SADD", "bench:set", lambda i: ["member:%09d" % i])),
+        "zset": (n, big("ZADD", "bench:zset", lambda i: [str(i), "member:%09d" % i])),
+        "small-hashes": (n * 5, small_hashes),
+    }
+
+
+def collection_memory(args, specs: List[dict]) -> dict:
+    out = {}
+    loads = collection_loads(args.mem_elements)
+    for name, (elements, gen) in loads.items():
+        if args.mem_types and name not in args.mem_types.split(","):
+            continue
+        row = {}
+        for spec in specs:
+            srv = Server(spec["label"], spec["kind"], spec["binary"], args.server_cpu, []).start()
+            try:
+                rss0 = srv.rss_kb()
+                used0 = int(info_fields(srv.port, "memory").get("used_memory", "0"))
+                pipeline_commands(srv.port, gen())
+                time.sleep(0.5)
+                rss1 = srv.rss_kb()
+                used1 = int(info_fields(srv.port, "memory").get("used_memory", "0"))
+                row[spec["label"]] = {"rss_bytes_per_element": (rss1 - rss0) * 1024 / elements,
+                                      "used_memory_bytes_per_element": (used1 - used0) / elements}
+            finally:
+                srv.stop()
+        a, b = specs[0]["label"], specs[1]["label"]
+        row["rss_ratio"] = row[a]["rss_bytes_per_element"] / row[b]["rss_bytes_per_element"]
+        out[name] = row
+        print(f"  {name:13s} {elements:>9,} elements: {a} {row[a]['rss_bytes_per_element']:6.1f} B, "
+              f"{b} {row[b]['rss_bytes_per_element']:6.1f} B per element (RSS), "
+              f"ratio {row['rss_ratio']:.2f}", flush=True)
+    return out
+
+
 # ---------------------------------------------------------------------------
 # main
 # ---------------------------------------------------------------------------
@@ -409,7 +550,11 @@ def main(argv=None):
     ap.add_argument("--server-cpu", default="0", help="taskset CPU list for the servers ('' = no pinning)")
     ap.add_argument("--client-cpu", default="1", help="taskset CPU list for redis-benchmark ('' = no pinning)")
     ap.add_argument("--mem-keys", type=int, default=3_000_000)
-    ap.add_argument("--tests", help="comma-separated subset of set,get,incr,mset")
+    ap.add_argument("--tests", help="comma-separated subset of " + ",".join(STRING_TESTS + COLLECTION_TESTS))
+    ap.add_argument("--mem-elements", type=int, default=1_000_000,
+                    help="elements per collection in the collection memory run")
+    ap.add_argument("--mem-types", help="comma-separated subset of list,hash,set,zset,small-hashes")
+    ap.add_argument("--skip-collection-memory", action="store_true")
     ap.add_argument("--skip-throughput", action="store_true")
     ap.add_argument("--skip-memory", action="store_true")
     ap.add_argument("--json", help="write results as JSON to this path")
@@ -465,6 +610,10 @@ def main(argv=None):
         report["memory"] = mem
         print(f"  bytes/key ratio {a}/{b}: RSS {mem['rss_ratio']:.2f}"
               + (f", used_memory {mem['used_memory_ratio']:.2f}" if mem["used_memory_ratio"] else ""))
+
+    if not args.skip_memory and not args.skip_collection_memory:
+        print(f"== collection memory: {args.mem_elements:,} elements per collection, fresh instances")
+        report["collection_memory"] = collection_memory(args, specs)
 
     report["meta"]["seconds"] = round(time.monotonic() - t_start, 1)
     if args.json:

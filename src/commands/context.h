@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <span>
@@ -54,6 +55,10 @@ struct ClientState {
   MultiState multi;
   std::unique_ptr<storage::WatchFlag> watch_flag;  // allocated on first WATCH
   std::vector<WatchedKey> watched;
+  // Set by a blocking command that found nothing to pop: the connection stops reading commands
+  // until the client is served, times out (at `block_deadline_ms`, 0 = never) or is unblocked.
+  std::shared_ptr<storage::BlockedClient> blocked;
+  int64_t block_deadline_ms = 0;
 };
 
 // Parameters command code reads (registered in the config registry by the server).
@@ -122,9 +127,21 @@ class CommandContext {
   template <class Op>
   auto RunOn(storage::ShardMask mask, Op&& op) {
     LockGuard guard(this, mask);
-    storage::Db db(ks_, client_->db, now_ms_, &propagation_);
+    storage::Db db(ks_, client_->db, now_ms_, &propagation_, &ready_keys_);
     return op(db);
   }
+
+  // Keys that got data while clients were blocked on them (see storage/blocking.h); the server
+  // serves their waiters after the command, or after EXEC.
+  std::vector<storage::ReadyKey>& ready_keys() { return ready_keys_; }
+  // False inside MULTI/EXEC (and later scripts): blocking commands then answer at once as if
+  // their timeout had expired, as in Redis.
+  bool may_block() const { return may_block_; }
+  void set_may_block(bool v) { may_block_ = v; }
+  // Where a blocked client's reply must be delivered (set by the server; see blocking.h).
+  using DeliverFactory = std::function<std::function<void(std::string)>(uint64_t client_id)>;
+  void set_deliver_factory(const DeliverFactory* f) { deliver_factory_ = f; }
+  const DeliverFactory* deliver_factory() const { return deliver_factory_; }
 
   // EXEC: hold `mask` across several commands; the records of all of them leave as one batch.
   void HoldShards(storage::ShardMask mask);
@@ -165,6 +182,9 @@ class CommandContext {
   int64_t now_ms_ = 0;
   storage::ShardMask held_ = 0;
   std::vector<storage::PropagatedCommand> propagation_;
+  std::vector<storage::ReadyKey> ready_keys_;
+  bool may_block_ = true;
+  const DeliverFactory* deliver_factory_ = nullptr;
 };
 
 // Removes all of the client's WATCH registrations from the shards' watch maps and clears its

@@ -147,8 +147,17 @@ void EventLoop::RunPosted() {
   for (auto& f : fns) f();
 }
 
+void EventLoop::RunAfter(int64_t delay_ms, std::function<void()> fn) {
+  oneshots_.push(OneShot{MonotonicMs() + std::max<int64_t>(0, delay_ms), std::move(fn)});
+}
+
 void EventLoop::RunTimers() {
   int64_t now = MonotonicMs();
+  while (!oneshots_.empty() && oneshots_.top().due_ms <= now) {
+    std::function<void()> fn = std::move(const_cast<OneShot&>(oneshots_.top()).fn);
+    oneshots_.pop();
+    fn();
+  }
   for (auto& t : timers_) {
     if (now >= t.next_ms) {
       t.next_ms = now + t.period_ms;
@@ -162,8 +171,12 @@ void EventLoop::Run() {
   epoll_event events[kMaxEvents];
   while (!stop_.load(std::memory_order_relaxed)) {
     int timeout = 100;
-    if (!timers_.empty()) {
+    if (!timers_.empty() || !oneshots_.empty()) {
       int64_t now = MonotonicMs();
+      if (!oneshots_.empty()) {
+        int64_t d = oneshots_.top().due_ms - now;
+        if (d < timeout) timeout = d < 0 ? 0 : static_cast<int>(d);
+      }
       for (auto& t : timers_) {
         int64_t d = t.next_ms - now;
         if (d < timeout) timeout = d < 0 ? 0 : static_cast<int>(d);

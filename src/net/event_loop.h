@@ -12,6 +12,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <queue>
 #include <mutex>
 #include <vector>
 
@@ -39,6 +40,9 @@ class EventLoop {
   void Post(std::function<void()> fn);
   // Runs `fn` every `period_ms` on the loop's thread (serverCron's place).
   void AddTimer(int period_ms, std::function<void()> fn);
+  // Runs `fn` once, `delay_ms` from now, on the loop's thread (blocked clients' timeouts).
+  // Not cancellable: `fn` checks whether it is still wanted.
+  void RunAfter(int64_t delay_ms, std::function<void()> fn);
   // Runs `fn` after each batch of events, before sleeping (beforeSleep's place: flush replies).
   void SetBeforeSleep(std::function<void()> fn) { before_sleep_ = std::move(fn); }
 
@@ -66,6 +70,11 @@ class EventLoop {
   };
   void RunTimers();
   void RunPosted();
+  struct OneShot {
+    int64_t due_ms;
+    std::function<void()> fn;
+    bool operator>(const OneShot& o) const { return due_ms > o.due_ms; }
+  };
 
   int epfd_ = -1;
   int wake_fd_ = -1;
@@ -74,6 +83,7 @@ class EventLoop {
   std::mutex posted_mu_;
   std::vector<std::function<void()>> posted_;
   std::vector<Timer> timers_;
+  std::priority_queue<OneShot, std::vector<OneShot>, std::greater<OneShot>> oneshots_;
   std::function<void()> before_sleep_;
   int64_t cached_now_ms_ = 0;
 };

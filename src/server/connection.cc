@@ -8,6 +8,7 @@
 
 #include "common/logging.h"
 #include "core/hash.h"
+#include "commands/blocking.h"
 #include "server/server.h"
 
 namespace cardinal::server {
@@ -45,8 +46,12 @@ void Connection::Start() { worker_->loop().Add(fd_, EPOLLIN | EPOLLRDHUP, this);
 void Connection::Close() {
   if (closed_) return;
   closed_ = true;
-  // A watching client leaves no registrations behind.
+  // A watching or blocked client leaves no registrations behind.
   commands::UnwatchAllKeys(server_->keyspace(), state_);
+  if (state_.blocked) {
+    state_.blocked->TryClaim();  // if a reply is already on its way, it finds no connection
+    LeaveBlocked();
+  }
   worker_->loop().Remove(fd_);
   ::close(fd_);
   server_->UnregisterClient(this);
@@ -152,11 +157,54 @@ void Connection::PrefetchBatch(size_t n) {
   ks.PrefetchEntries(state_.db, hashes, m);
 }
 
+void Connection::EnterBlocked() {
+  std::shared_ptr<storage::BlockedClient> bc = state_.blocked;
+  server_->stats().blocked_clients.fetch_add(1, std::memory_order_relaxed);
+  info_->blocked.store(true, std::memory_order_relaxed);
+  {
+    std::lock_guard lk(server_->clients_mu());
+    info_->blocked_on = bc;
+  }
+  if (state_.block_deadline_ms > 0) {
+    Worker* worker = worker_;
+    const uint64_t id = info_->id;
+    std::weak_ptr<storage::BlockedClient> weak = bc;
+    worker_->loop().RunAfter(state_.block_deadline_ms - net::UnixTimeMs(), [worker, id, weak] {
+      std::shared_ptr<storage::BlockedClient> b = weak.lock();
+      if (b == nullptr) return;
+      Connection* c = worker->FindClient(id);
+      if (c != nullptr && c->state_.blocked == b && b->TryClaim()) c->Unblock(b->timeout_reply);
+    });
+  }
+}
+
+void Connection::LeaveBlocked() {
+  std::shared_ptr<storage::BlockedClient> bc = std::move(state_.blocked);
+  state_.blocked.reset();
+  commands::UnregisterBlocked(server_->keyspace(), *bc);
+  server_->stats().blocked_clients.fetch_sub(1, std::memory_order_relaxed);
+  info_->blocked.store(false, std::memory_order_relaxed);
+  std::lock_guard lk(server_->clients_mu());
+  info_->blocked_on.reset();
+}
+
+void Connection::Unblock(std::string reply) {
+  if (closed_ || !state_.blocked) return;
+  LeaveBlocked();
+  out_.append(reply);
+  info_->last_interaction_ms.store(worker_->loop().cached_now_ms(), std::memory_order_relaxed);
+  if (!CheckOutputLimits()) return;
+  Pump();
+  if (!closed_ && in_len_ == 0) FlushOutput();
+}
+
 void Connection::ProcessInput() {
+  if (state_.blocked) return;  // input waits in the buffer until the client is unblocked
   size_t pos = 0;
   batch_clock_us_ = 0;
   bool protocol_error = false;
-  while (pos < in_len_ && !closed_ && !state_.close_after_reply && !protocol_error) {
+  while (pos < in_len_ && !closed_ && !state_.close_after_reply && !protocol_error &&
+         !state_.blocked) {
     if (out_.size() - out_sent_ >= kPauseReadingAbove) break;  // backpressure
     // Parse ahead up to kBatch complete commands (their arguments are views into in_), then
     // prefetch their keys, then run them in order.
@@ -183,6 +231,10 @@ void Connection::ProcessInput() {
         if (closed_) return;
       }
       pos = batch_end_[done++];
+      if (state_.blocked) {
+        EnterBlocked();
+        break;
+      }
       if (!CheckOutputLimits()) return;
       if (state_.close_after_reply || out_.size() - out_sent_ >= kPauseReadingAbove) break;
     }
@@ -296,8 +348,8 @@ void Connection::Cron(int64_t now_ms) {
     return;
   }
   int64_t timeout = server_->config().timeout.load(std::memory_order_relaxed);
-  // Like Redis, clients in MULTI... are still subject to the timeout; blocked ones will not be.
-  if (timeout > 0 &&
+  // Like Redis, clients in MULTI are still subject to the timeout; blocked ones are not.
+  if (timeout > 0 && !state_.blocked &&
       now_ms - info_->last_interaction_ms.load(std::memory_order_relaxed) > timeout * 1000) {
     CLOG(kVerbose, "Closing idle client");
     Close();

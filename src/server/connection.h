@@ -46,6 +46,9 @@ struct ClientInfo {
   std::atomic<const commands::Command*> last_cmd{nullptr};
   std::atomic<bool> kill_requested{false};
   std::atomic<uint64_t> tot_cmds{0};
+  std::atomic<bool> blocked{false};
+  // The client's registration while it is blocked (CLIENT UNBLOCK claims it).
+  std::shared_ptr<storage::BlockedClient> blocked_on;  // GUARDED_BY(Server::clients_mu_)
 };
 
 class Connection : public net::IoHandler {
@@ -70,6 +73,9 @@ class Connection : public net::IoHandler {
   int fd() const { return fd_; }
   // Called by the worker's cron: idle timeout and soft output-limit checks.
   void Cron(int64_t now_ms);
+  // Ends a blocked command with `reply` (served, timed out or unblocked) and resumes reading
+  // the client's pipelined commands. Runs on the connection's thread.
+  void Unblock(std::string reply);
 
  private:
   void HandleRead();
@@ -81,6 +87,9 @@ class Connection : public net::IoHandler {
   void UpdateWriteInterest();
   bool CheckOutputLimits();
   void ProtocolError(const std::string& msg);
+  // Called after a command that left the client blocked (state_.blocked).
+  void EnterBlocked();
+  void LeaveBlocked();
 
   Server* server_;
   Worker* worker_;

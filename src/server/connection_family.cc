@@ -162,6 +162,7 @@ void CmdReset(ArgList, CommandContext& ctx) {
 std::string ClientLine(Server& srv, const ClientInfo& c, int64_t now_ms) {
   const commands::Command* cmd = c.last_cmd.load();
   std::string flags;
+  if (c.blocked.load()) flags += 'b';
   if (c.in_multi.load()) flags += 'x';
   if (flags.empty()) flags = "N";
   std::string name, lib_name, lib_ver;
@@ -351,6 +352,24 @@ void CmdClientNoEvict(ArgList args, CommandContext& ctx) {
   ctx.reply().SendError(protocol::kSyntaxErr);
 }
 
+void CmdClientUnblock(ArgList args, CommandContext& ctx) {
+  int64_t id;
+  if (!ParseInt64(args[2], &id)) return ctx.reply().SendError(protocol::kNotIntegerErr);
+  bool with_error = false;
+  if (args.size() == 4) {
+    if (EqualsIgnoreCase(args[3], "error")) {
+      with_error = true;
+    } else if (!EqualsIgnoreCase(args[3], "timeout")) {
+      return ctx.reply().SendError("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+    }
+  } else if (args.size() > 4) {
+    return ctx.reply().SendError(
+        "ERR unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT HELP.");
+  }
+  bool done = id > 0 && ctx.server()->UnblockClient(static_cast<uint64_t>(id), with_error);
+  ctx.reply().SendLong(done ? 1 : 0);
+}
+
 void CmdClientHelp(ArgList, CommandContext& ctx) {
   commands::SendHelp(ctx, "CLIENT",
            {"GETNAME", "    Return the name of the current connection.", "ID",
@@ -363,6 +382,7 @@ void CmdClientHelp(ArgList, CommandContext& ctx) {
             "REPLY (ON|OFF|SKIP)", "    Control the replies sent to the current connection.",
             "SETNAME <name>", "    Assign the name <name> to the current connection.",
             "SETINFO <LIB-NAME|LIB-VER> <value>", "    Set client library name or version.",
+            "UNBLOCK <clientid> [TIMEOUT|ERROR]", "    Unblock the specified blocked client.",
             "NO-EVICT (ON|OFF)", "    Protect the current client connection from eviction."});
 }
 
@@ -408,6 +428,8 @@ void RegisterConnectionFamily(commands::CommandRegistry* r) {
       spec("kill", -3, adm, "Terminates open connections.", "2.4.0", CmdClientKill),
       spec("reply", 3, fast, "Instructs the server whether to reply to commands.", "3.2.0",
            CmdClientReply),
+      spec("unblock", -3, adm, "Unblocks a client blocked by a blocking command from a different connection.",
+           "5.0.0", CmdClientUnblock),
       spec("no-evict", 3, adm, "Sets the client eviction mode of the connection.", "7.0.0",
            CmdClientNoEvict),
       spec("help", 2, kLoading | kStale, "Returns helpful text about the different subcommands.",

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <random>
 
+#include "commands/blocking.h"
 #include "commands/families.h"
 #include "core/hash.h"
 #include "common/logging.h"
@@ -31,6 +32,15 @@ Worker::Worker(Server* server, int index)
       cmd_stats_(new commands::CommandStatsCell[server->commands().id_count()]) {
   rng_ = std::random_device{}() | 1;
   loop_.SetBeforeSleep([this] { FreeRetired(); });
+  deliver_ = [this](uint64_t client_id) {
+    return [this, client_id](std::string reply) {
+      // Always through the queue, even from this thread: the serving command may be running
+      // inside another connection's input processing.
+      loop_.Post([this, client_id, reply = std::move(reply)]() mutable {
+        if (Connection* c = FindClient(client_id)) c->Unblock(std::move(reply));
+      });
+    };
+  };
   int hz = static_cast<int>(server->config().hz.load());
   loop_.AddTimer(1000 / std::max(1, std::min(hz, 500)), [this] { Cron(); });
 }
@@ -44,11 +54,15 @@ Worker::~Worker() {
 void Worker::AddConnection(std::unique_ptr<Connection> c) {
   Connection* raw = c.get();
   conns_[raw] = std::move(c);
+  by_id_[raw->info().id] = raw;
   server_->RegisterClient(raw);
   raw->Start();
 }
 
-void Worker::Retire(Connection* c) { retired_.push_back(c); }
+void Worker::Retire(Connection* c) {
+  by_id_.erase(c->info().id);
+  retired_.push_back(c);
+}
 
 void Worker::FreeRetired() {
   for (Connection* c : retired_) conns_.erase(c);
@@ -315,6 +329,20 @@ std::vector<std::shared_ptr<ClientInfo>> Server::ClientInfos() {
   return out;
 }
 
+bool Server::UnblockClient(uint64_t id, bool with_error) {
+  std::shared_ptr<storage::BlockedClient> bc;
+  {
+    std::lock_guard lk(clients_mu_);
+    auto it = clients_.find(id);
+    if (it == clients_.end()) return false;
+    bc = it->second->info().blocked_on;
+  }
+  if (bc == nullptr || !bc->TryClaim()) return false;
+  bc->deliver(with_error ? "-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n"
+                         : bc->timeout_reply);
+  return true;
+}
+
 bool Server::KillClient(uint64_t id) {
   std::lock_guard lk(clients_mu_);
   auto it = clients_.find(id);
@@ -435,6 +463,7 @@ void Server::Dispatch(Connection* conn, commands::ArgList args) {
   commands::CommandContext ctx(this, keyspace_.get(), &st, &reply, &config_.cmd);
   commands::CommandStatsCell* cells = conn->worker()->cmd_stats();
   ctx.set_stats_cells(cells);
+  ctx.set_deliver_factory(&conn->worker()->deliver_factory());
 
   const commands::Command* cmd = commands_.Find(args[0]);
   std::string err;
@@ -500,6 +529,7 @@ void Server::Dispatch(Connection* conn, commands::ArgList args) {
   bool skip_this = st.skip_next_reply;
   st.skip_next_reply = false;
   Execute(cmd, args, ctx, conn->batch_clock_us());
+  if (!ctx.ready_keys().empty()) commands::ServeReadyKeys(ctx);
   commands::BumpOwned(conn->info().tot_cmds);
   conn->info().db.store(st.db, std::memory_order_relaxed);
   conn->info().in_multi.store(st.multi.active, std::memory_order_relaxed);

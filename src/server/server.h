@@ -50,6 +50,13 @@ class Worker {
   void ActiveExpireCycle();
   // This worker's per-command counters (indexed by Command::id()); written only by this thread.
   commands::CommandStatsCell* cmd_stats() { return cmd_stats_.get(); }
+  // A connection of this worker by client id (null if gone). Thread: this worker only.
+  Connection* FindClient(uint64_t id) const {
+    auto it = by_id_.find(id);
+    return it == by_id_.end() ? nullptr : it->second;
+  }
+  // How a blocked client's reply reaches its connection on this worker (blocking.h).
+  const commands::CommandContext::DeliverFactory& deliver_factory() const { return deliver_; }
 
  private:
   void FreeRetired();
@@ -57,6 +64,8 @@ class Worker {
   int index_;
   net::EventLoop loop_;
   std::unordered_map<Connection*, std::unique_ptr<Connection>> conns_;
+  std::unordered_map<uint64_t, Connection*> by_id_;
+  commands::CommandContext::DeliverFactory deliver_;
   std::vector<Connection*> retired_;
   uint64_t rng_;
   std::unique_ptr<commands::CommandStatsCell[]> cmd_stats_;
@@ -72,6 +81,7 @@ struct ServerStats {
   std::atomic<int64_t> connected_clients{0};
   std::atomic<uint64_t> client_query_buffer_limit_disconnections{0};
   std::atomic<uint64_t> client_output_buffer_limit_disconnections{0};
+  std::atomic<int64_t> blocked_clients{0};
 };
 
 class Server {
@@ -121,6 +131,9 @@ class Server {
   std::vector<std::shared_ptr<ClientInfo>> ClientInfos();
   // Asks the owning worker to close the client; returns false if unknown.
   bool KillClient(uint64_t id);
+  // CLIENT UNBLOCK: ends a blocked command with its timeout reply, or with an -UNBLOCKED error.
+  // Returns false if the client is unknown or not blocked.
+  bool UnblockClient(uint64_t id, bool with_error);
 
   // Error statistics (INFO errorstats): counts per error prefix.
   void CountError(std::string_view error_text);

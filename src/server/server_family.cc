@@ -100,10 +100,11 @@ std::string InfoClients(Server& srv, CommandContext& ctx) {
       "maxclients:{}\r\n"
       "client_recent_max_input_buffer:0\r\n"
       "client_recent_max_output_buffer:0\r\n"
-      "blocked_clients:0\r\n"
+      "blocked_clients:{}\r\n"
       "tracking_clients:0\r\n"
       "clients_in_timeout_table:0\r\n",
-      srv.stats().connected_clients.load(), srv.config().maxclients.load());
+      srv.stats().connected_clients.load(), srv.config().maxclients.load(),
+      srv.stats().blocked_clients.load());
 }
 
 std::string InfoMemory(Server& srv, CommandContext& ctx) {

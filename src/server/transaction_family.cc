@@ -119,10 +119,14 @@ void CmdExec(ArgList, CommandContext& ctx) {
   Server* server = ctx.server();
   const commands::Command* exec_cmd = ctx.command();
   int64_t clock_us = 0;
+  // Blocking commands inside a transaction answer at once (as if timed out), as in Redis; the
+  // clients waiting for keys this transaction fills are served after it (Dispatch).
+  ctx.set_may_block(false);
   for (size_t i = 0; i < multi.queued.size(); i++) {
     std::vector<std::string_view> argv(multi.queued[i].begin(), multi.queued[i].end());
     server->Execute(multi.queued_cmds[i], argv, ctx, &clock_us);
   }
+  ctx.set_may_block(true);
   ctx.set_command(exec_cmd);
   ctx.ReleaseShards();
   UnwatchAll(ctx);

@@ -4,7 +4,7 @@
 
 namespace cardinal::storage {
 
-Shard::Shard(int num_dbs) : watchers(num_dbs) {
+Shard::Shard(int num_dbs) : watchers(num_dbs), blocked(num_dbs) {
   dbs.reserve(num_dbs);
   for (int i = 0; i < num_dbs; i++) dbs.push_back(std::make_unique<DbTable>());
 }
@@ -185,6 +185,8 @@ bool Db::UpsertImpl(Entry* e, uint64_t h, Entry* old) {
   } else {
     t.keys.Insert(e, h);
   }
+  // Clients block only on absent keys, so a new list or zset is the only thing that can wake them.
+  if (e->type() == ObjType::kList || e->type() == ObjType::kZSet) SignalReady(key, s);
   TouchIn(s, key);
   BumpUnderLock(s.stats.dirty);
   return replaced;
@@ -284,6 +286,35 @@ void Db::TouchIn(Shard& s, std::string_view key) {
   auto it = w.find(std::string(key));
   if (it == w.end()) return;
   for (WatchFlag* f : it->second) f->dirty.store(true, std::memory_order_relaxed);
+}
+
+void Db::RegisterBlocked(const std::shared_ptr<BlockedClient>& bc) {
+  for (const std::string& key : bc->keys) {
+    Shard& s = shard_of(core::HashKey(key));
+    BlockedQueue& q = s.blocked[db_][key];
+    // BLPOP k k waits once per key.
+    if (q.empty() || q.back() != bc) q.push_back(bc);
+  }
+}
+
+void Db::UnregisterBlockedKey(const BlockedClient* bc, std::string_view key) {
+  Shard& s = shard_of(core::HashKey(key));
+  BlockingMap& m = s.blocked[db_];
+  auto it = m.find(std::string(key));
+  if (it == m.end()) return;
+  BlockedQueue& q = it->second;
+  // Drop this client and any other claimed leftovers met on the way.
+  std::erase_if(q, [bc](const std::shared_ptr<BlockedClient>& w) {
+    return w.get() == bc || w->is_claimed();
+  });
+  if (q.empty()) m.erase(it);
+}
+
+void Db::SignalReady(std::string_view key, Shard& s) {
+  const BlockingMap& m = s.blocked[db_];
+  if (m.empty() || ready_keys_ == nullptr) return;
+  if (m.find(std::string(key)) == m.end()) return;
+  ready_keys_->push_back(ReadyKey{db_, std::string(key)});
 }
 
 void Db::AdjustMemory(std::string_view key, int64_t delta) {

@@ -29,6 +29,7 @@
 #include "core/expire_index.h"
 #include "core/hash.h"
 #include "core/segmented_table.h"
+#include "storage/blocking.h"
 #include "storage/entry.h"
 #include "storage/propagation.h"
 
@@ -79,6 +80,7 @@ class Shard {
   std::mutex mu;
   std::vector<std::unique_ptr<DbTable>> dbs;  // GUARDED_BY(mu)
   std::vector<WatchMap> watchers;              // GUARDED_BY(mu), one per db
+  std::vector<BlockingMap> blocked;            // GUARDED_BY(mu), one per db (blocking.h)
   ShardStats stats;
 };
 
@@ -123,14 +125,15 @@ class Keyspace {
 // as in Redis, so one command sees one consistent moment for expiry.
 class Db {
  public:
-  Db(Keyspace* ks, int db, int64_t now_ms, std::vector<PropagatedCommand>* propagation)
-      : ks_(ks), db_(db), now_ms_(now_ms), propagation_(propagation) {}
+  Db(Keyspace* ks, int db, int64_t now_ms, std::vector<PropagatedCommand>* propagation,
+     std::vector<ReadyKey>* ready_keys = nullptr)
+      : ks_(ks), db_(db), now_ms_(now_ms), propagation_(propagation), ready_keys_(ready_keys) {}
 
   int index() const { return db_; }
   int64_t now_ms() const { return now_ms_; }
   Keyspace& keyspace() { return *ks_; }
   // Switches the view to another database (MOVE, COPY ... DB n, SWAPDB in EXEC).
-  Db WithDb(int db) const { return Db(ks_, db, now_ms_, propagation_); }
+  Db WithDb(int db) const { return Db(ks_, db, now_ms_, propagation_, ready_keys_); }
 
   // Lookup with lazy expiry: an expired key is deleted (and DEL propagated) and reported absent.
   // FindRead also counts keyspace hits/misses, as Redis's lookupKeyRead does.
@@ -168,6 +171,14 @@ class Db {
   bool propagating() const { return ks_->propagator().active(); }
   void Propagate(std::vector<std::string> argv);
 
+  // Blocked clients (blocking.h). Register adds `bc` to the queue of each of its keys; the
+  // caller holds the shards of all of them. Unregister removes it from every key it waits for;
+  // REQUIRES: the shard of `key` locked (UnregisterKey) — the server calls it per key.
+  void RegisterBlocked(const std::shared_ptr<BlockedClient>& bc);
+  void UnregisterBlockedKey(const BlockedClient* bc, std::string_view key);
+  // Records `key` as ready if clients wait for it (called when a list/zset key is created).
+  void SignalReady(std::string_view key, Shard& s);
+
   // Whole-database operations. REQUIRE: all shards locked.
   size_t Size() const;
   void Flush(bool async);
@@ -194,6 +205,7 @@ class Db {
   int db_;
   int64_t now_ms_;
   std::vector<PropagatedCommand>* propagation_;
+  std::vector<ReadyKey>* ready_keys_;
 };
 
 // Frees large values on a background thread, so UNLINK and FLUSHALL ASYNC return at once.
