@@ -27,10 +27,8 @@ bool ParseBlockTimeout(CommandContext& ctx, std::string_view arg, int64_t* deadl
 
 namespace {
 
-std::string NullReply(bool resp3, bool null_bulk) {
-  if (resp3) return "_\r\n";
-  return null_bulk ? "$-1\r\n" : "*-1\r\n";
-}
+// Redis 7.0 answers every timed-out blocking command with a null array, BLMOVE included.
+std::string TimeoutReply(bool resp3) { return resp3 ? "_\r\n" : "*-1\r\n"; }
 
 }  // namespace
 
@@ -42,7 +40,7 @@ void BlockClient(CommandContext& ctx, Db& db, BlockRequest req) {
   bc->type = req.type;
   bc->keys = std::move(req.keys);
   bc->extra_lock_key = std::move(req.extra_lock_key);
-  bc->timeout_reply = NullReply(resp3, req.null_bulk_on_timeout);
+  bc->timeout_reply = TimeoutReply(resp3);
   bc->serve = [resp3, serve = std::move(req.serve)](Db& d, std::string_view key, std::string* out) {
     protocol::ReplyBuilder rb(out);
     rb.set_resp3(resp3);

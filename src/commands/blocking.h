@@ -22,7 +22,6 @@ struct BlockRequest {
   storage::ObjType type = storage::ObjType::kList;
   std::string extra_lock_key;
   int64_t deadline_ms = 0;
-  bool null_bulk_on_timeout = false;  // BLMOVE/BRPOPLPUSH answer a null bulk, others a null array
   std::function<void(storage::Db&, std::string_view ready_key, protocol::ReplyBuilder&)> serve;
 };
 

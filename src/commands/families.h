@@ -12,6 +12,8 @@ void RegisterListFamily(CommandRegistry* r);
 void RegisterHashFamily(CommandRegistry* r);
 void RegisterSetFamily(CommandRegistry* r);
 void RegisterZSetFamily(CommandRegistry* r);
+void RegisterBlockingFamily(CommandRegistry* r);  // BLPOP, BLMOVE, BZPOPMIN...
+void RegisterSortFamily(CommandRegistry* r);      // SORT, SORT_RO
 
 inline void RegisterAllFamilies(CommandRegistry* r) {
   RegisterStringFamily(r);
@@ -20,6 +22,8 @@ inline void RegisterAllFamilies(CommandRegistry* r) {
   RegisterHashFamily(r);
   RegisterSetFamily(r);
   RegisterZSetFamily(r);
+  RegisterBlockingFamily(r);
+  RegisterSortFamily(r);
 }
 
 }  // namespace cardinal::commands

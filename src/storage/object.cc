@@ -79,6 +79,8 @@ size_t ObjectFreeEffort(ObjType type, Encoding enc, const void* obj) {
     case Encoding::kListpack:
     case Encoding::kIntset:
       return 1;
+    case Encoding::kQuicklist:  // one block per node, not per element
+      return static_cast<const core::QuickList*>(obj)->node_count();
     default:
       return ObjectLength(type, enc, obj);
   }

@@ -590,6 +590,25 @@ class Mismatch(AssertionError):
     pass
 
 
+def dump_value(conn: RawConn, key: bytes, typ: bytes) -> bytes:
+    """A key's value in a form that does not depend on hash iteration order."""
+    if typ == b"+string\r\n":
+        return conn.call("GET", key)
+    if typ == b"+list\r\n":
+        return conn.call("LRANGE", key, 0, -1)
+    if typ == b"+zset\r\n":
+        return conn.call("ZRANGE", key, 0, -1, "WITHSCORES")
+    if typ == b"+hash\r\n":
+        node = parse_reply(conn.call("HGETALL", key))
+        if node.type == "map":  # RESP3
+            return repr(sorted((k.value, v.value) for k, v in node.value)).encode()
+        flat = [n.value for n in node.value]
+        return repr(sorted(zip(flat[0::2], flat[1::2]))).encode()
+    if typ == b"+set\r\n":
+        return repr(sorted(n.value for n in parse_reply(conn.call("SMEMBERS", key)).value)).encode()
+    return b""
+
+
 class DiffRunner:
     def __init__(self, oracle_port: int, target_port: int, proto: int, seed: int):
         self.a = RawConn(oracle_port, timeout=30)
@@ -665,7 +684,7 @@ class DiffRunner:
                 for kn in keys.value:
                     kk = kn.value
                     typ = conn.call("TYPE", kk)
-                    val = conn.call("GET", kk) if typ == b"+string\r\n" else b""
+                    val = dump_value(conn, kk, typ)
                     pttl = parse_reply(conn.call("PTTL", kk)).value
                     entries[kk] = (typ, val, pttl)
                 dumps.append(entries)
