@@ -45,11 +45,6 @@ constexpr std::string_view kValueOutOfRangeErr = "ERR value is out of range";
 constexpr std::string_view kCountOutOfRangeErr =
     "ERR value is out of range, value must between -9223372036854775807 and "
     "9223372036854775807";
-// Cardinal's own: HRANDFIELD with a negative count repeats fields, so its reply has no natural
-// bound (Redis builds it anyway and can exhaust memory). A reply larger than the biggest bulk
-// string the server accepts (proto-max-bulk-len) is refused instead.
-constexpr std::string_view kRandReplyTooLargeErr =
-    "ERR HRANDFIELD count too large: the reply would exceed proto-max-bulk-len";
 
 // A listpack's uint32 sizes must never overflow: convert well before (Redis keeps listpacks
 // under 1 GB for the same reason).
@@ -444,31 +439,22 @@ void SendRandomHeader(protocol::ReplyBuilder& rb, size_t count, bool withvalues)
   rb.SendArrayLen(withvalues && !rb.resp3() ? count * 2 : count);
 }
 
-// Negative count: `count` picks with repetition, streamed straight into the reply. The reply is
-// checked against `max_bytes` as it grows; past it, what was written is withdrawn and an error
-// sent instead, so memory stays bounded whatever the count.
-void SendRandomWithRepetition(protocol::ReplyBuilder& rb, const Entry* e, uint64_t count,
-                              bool withvalues, uint64_t max_bytes) {
-  // The smallest possible element is an empty bulk ("$0\r\n\r\n"): refuse at once what cannot
-  // fit even so.
-  const uint64_t min_bytes = withvalues ? 12 + (rb.resp3() ? 4 : 0) : 6;
-  if (count > max_bytes / min_bytes) return rb.SendError(kRandReplyTooLargeErr);
-  std::string* out = rb.out();
-  const size_t mark = out->size();
+// Negative count: `count` picks with repetition, streamed straight into the reply, bounded by
+// BoundedRandomReply (collection_util.h).
+void SendRandomWithRepetition(CommandContext& ctx, const Entry* e, uint64_t count,
+                              bool withvalues) {
+  auto& rb = ctx.reply();
+  BoundedRandomReply bound(ctx);
+  // The smallest possible element is an empty bulk ("$0\r\n\r\n").
+  if (!bound.Admit(count, withvalues ? 12 + (rb.resp3() ? 4 : 0) : 6)) return;
   PairSampler sampler(e);
   SendRandomHeader(rb, count, withvalues);
   for (uint64_t i = 0; i < count; ++i) {
     auto [f, v] = sampler.Random();
     SendPair(rb, f, v, withvalues);
-    if ((i & 1023) == 1023 && out->size() - mark > max_bytes) {
-      out->resize(mark);
-      return rb.SendError(kRandReplyTooLargeErr);
-    }
+    if ((i & 1023) == 1023 && !bound.Check()) return;
   }
-  if (out->size() - mark > max_bytes) {
-    out->resize(mark);
-    rb.SendError(kRandReplyTooLargeErr);
-  }
+  bound.Check();
 }
 
 // Positive count below the size: `count` distinct pairs.
@@ -535,13 +521,11 @@ void CmdHRandField(ArgList args, CommandContext& ctx) {
     return rb.SendError(kValueOutOfRangeErr);
   }
   const uint64_t count = l < 0 ? static_cast<uint64_t>(-l) : static_cast<uint64_t>(l);
-  const uint64_t max_bytes = static_cast<uint64_t>(
-      std::max<int64_t>(ctx.config().proto_max_bulk_len.load(std::memory_order_relaxed), 0));
   ReadHash(args, ctx, [&](const Entry* e) {
     if (e == nullptr || count == 0) return rb.SendArrayLen(0);
     const size_t size = HashLength(e);
     // As in Redis, a count of 1 is a pick with repetition (the same thing for one pick).
-    if (l < 0 || count == 1) return SendRandomWithRepetition(rb, e, count, withvalues, max_bytes);
+    if (l < 0 || count == 1) return SendRandomWithRepetition(ctx, e, count, withvalues);
     if (count >= size) {  // the whole hash, in its iteration order
       SendRandomHeader(rb, size, withvalues);
       ForEachPair(e,

@@ -154,7 +154,7 @@ TEST_F(HashFamilyTest, RandFieldRepetitionReplyIsBounded) {
   EXPECT_EQ(Run({"HRANDFIELD", "h", "-4611686018427387904", "WITHVALUES"}),
             Err("ERR value is out of range"));
   const std::string too_large =
-      Err("ERR HRANDFIELD count too large: the reply would exceed proto-max-bulk-len");
+      Err("ERR count too large: the reply would exceed proto-max-bulk-len");
   EXPECT_EQ(Run({"HRANDFIELD", "h", "-9223372036854775807"}), too_large);
   EXPECT_EQ(Run({"HRANDFIELD", "h", "-4611686018427387903", "WITHVALUES"}), too_large);
   std::string three = "*3\r\n" + Bulk("a") + Bulk("a") + Bulk("a");

@@ -48,11 +48,6 @@ constexpr std::string_view kPositiveCountErr = "ERR value is out of range, must 
 constexpr std::string_view kCountOutOfRangeErr =
     "ERR value is out of range, value must between -9223372036854775807 and "
     "9223372036854775807";
-// Cardinal's own: SRANDMEMBER with a negative count repeats members, so its reply has no natural
-// bound (Redis builds it anyway and can exhaust memory). A reply larger than the biggest bulk
-// string the server accepts (proto-max-bulk-len) is refused instead.
-constexpr std::string_view kRandReplyTooLargeErr =
-    "ERR SRANDMEMBER count too large: the reply would exceed proto-max-bulk-len";
 constexpr std::string_view kNumKeysErr = "ERR numkeys should be greater than 0";
 constexpr std::string_view kTooManyKeysErr =
     "ERR Number of keys can't be greater than number of args";
@@ -447,27 +442,19 @@ void CmdSPop(ArgList args, CommandContext& ctx) {
   });
 }
 
-// SRANDMEMBER with a negative count: `count` independent picks, streamed into the reply. The
-// reply is checked against `max_bytes` as it grows; past it, what was written is withdrawn and
-// an error sent instead, so time and memory stay bounded whatever the count.
-void SendRandomWithRepetition(protocol::ReplyBuilder& rb, const SetObj& s, uint64_t count,
-                              uint64_t max_bytes) {
-  // The smallest possible element is an empty bulk ("$0\r\n\r\n"): refuse at once what cannot
-  // fit even so.
-  constexpr uint64_t kMinElementBytes = 6;
-  if (count > max_bytes / kMinElementBytes) return rb.SendError(kRandReplyTooLargeErr);
-  std::string* out = rb.out();
-  const size_t mark = out->size();
+// SRANDMEMBER with a negative count: `count` independent picks, streamed into the reply,
+// bounded by BoundedRandomReply (collection_util.h).
+void SendRandomWithRepetition(CommandContext& ctx, const SetObj& s, uint64_t count) {
+  auto& rb = ctx.reply();
+  BoundedRandomReply bound(ctx);
+  if (!bound.Admit(count, 6)) return;  // the smallest element is an empty bulk, "$0\r\n\r\n"
   rb.SendArrayLen(count);
   char buf[kInt64BufSize];
   for (uint64_t i = 0; i < count; ++i) {
     rb.SendBulk(s.Random(buf));
-    if ((i & 1023) == 1023 && out->size() - mark > max_bytes) break;
+    if ((i & 1023) == 1023 && !bound.Check()) return;
   }
-  if (out->size() - mark > max_bytes) {
-    out->resize(mark);
-    rb.SendError(kRandReplyTooLargeErr);
-  }
+  bound.Check();
 }
 
 // SRANDMEMBER with 0 < count < size: `count` distinct members.
@@ -521,12 +508,10 @@ void CmdSRandMember(ArgList args, CommandContext& ctx) {
   if (!ParseInt64(args[2], &l)) return rb.SendError(protocol::kNotIntegerErr);
   if (l == INT64_MIN) return rb.SendError(kCountOutOfRangeErr);
   const uint64_t count = l < 0 ? static_cast<uint64_t>(-l) : static_cast<uint64_t>(l);
-  const uint64_t max_bytes = static_cast<uint64_t>(
-      std::max<int64_t>(ctx.config().proto_max_bulk_len.load(std::memory_order_relaxed), 0));
   ReadSet(ctx, key, [&](const Entry* e) {
     if (e == nullptr || count == 0) return rb.SendArrayLen(0);
     const SetObj s = SetObj::Of(e);
-    if (l < 0) return SendRandomWithRepetition(rb, s, count, max_bytes);
+    if (l < 0) return SendRandomWithRepetition(ctx, s, count);
     if (count >= s.size()) {  // the whole set, in its iteration order (intset: ascending)
       rb.SendArrayLen(s.size());
       return SendMembers(rb, s);

@@ -57,10 +57,6 @@ constexpr std::string_view kLimitRankErr =
 constexpr std::string_view kWithScoresLexErr =
     "ERR syntax error, WITHSCORES not supported in combination with BYLEX";
 
-// ZRANDMEMBER with a negative count repeats members, so the reply length is the client's number,
-// not the set's size. Redis builds any such reply (and wedges on -2^63+1); we refuse counts whose
-// reply could not reasonably be held (at least ~7 bytes per element: > 450 MiB).
-constexpr uint64_t kMaxRandomReplyCount = uint64_t{1} << 26;
 
 std::mt19937_64& Rng() {
   thread_local std::mt19937_64 rng(std::random_device{}());
@@ -936,25 +932,30 @@ void CmdZRandMember(ArgList args, CommandContext& ctx) {
     const size_t size = z.size();
     auto& rng = Rng();
     if (count < 0) {
-      // With repetition: each element an independent uniform pick, streamed into the reply.
+      // With repetition: each element an independent uniform pick, streamed into the reply and
+      // bounded by BoundedRandomReply (collection_util.h).
       const uint64_t n = static_cast<uint64_t>(-count);
-      if (n > kMaxRandomReplyCount) return rb.SendError(kOutOfRangeErr);
+      BoundedRandomReply bound(ctx);
+      // The smallest element: an empty bulk member ("$0\r\n\r\n") and a one-digit score.
+      if (!bound.Admit(n, withscores ? 13 : 6)) return;
       SendElemsHeader(rb, n, withscores);
+      std::vector<ZElement> all;
       if (z.is_lp()) {
         // Index the pairs once (bounded by the set's size) instead of a walk per pick.
-        std::vector<ZElement> all;
         all.reserve(size);
         z.ForEach([&](std::string_view m, double s) { all.emplace_back(std::string(m), s); });
-        for (uint64_t k = 0; k < n; ++k) {
-          const auto& [m, s] = all[rng() % size];
-          SendElem(rb, m, s, withscores);
-        }
-        return;
       }
       for (uint64_t k = 0; k < n; ++k) {
-        z.ForRange(rng() % size, 1, false,
-                   [&](std::string_view m, double s) { SendElem(rb, m, s, withscores); });
+        if (z.is_lp()) {
+          const auto& [m, s] = all[rng() % size];
+          SendElem(rb, m, s, withscores);
+        } else {
+          z.ForRange(rng() % size, 1, false,
+                     [&](std::string_view m, double s) { SendElem(rb, m, s, withscores); });
+        }
+        if ((k & 1023) == 1023 && !bound.Check()) return;
       }
+      bound.Check();
       return;
     }
     const uint64_t n = static_cast<uint64_t>(count);

@@ -317,6 +317,13 @@ void Db::SignalReady(std::string_view key, Shard& s) {
   ready_keys_->push_back(ReadyKey{db_, std::string(key)});
 }
 
+void Db::TouchAndAdjust(std::string_view key, int64_t delta) {
+  Shard& s = shard_of(core::HashKey(key));
+  if (delta != 0) AddUnderLock(s.stats.used_bytes, delta);
+  TouchIn(s, key);
+  BumpUnderLock(s.stats.dirty);
+}
+
 void Db::AdjustMemory(std::string_view key, int64_t delta) {
   AddUnderLock(shard_of(core::HashKey(key)).stats.used_bytes, delta);
 }

@@ -164,6 +164,8 @@ class Db {
   void Touch(std::string_view key);
   // Account `delta` bytes of value growth done in place.
   void AdjustMemory(std::string_view key, int64_t delta);
+  // Touch + AdjustMemory with one hash of the key (an in-place collection write).
+  void TouchAndAdjust(std::string_view key, int64_t delta);
   // Counts changes that touch no single key (FLUSHALL, SWAPDB). Prefer Touch.
   void AddDirty(uint64_t n = 1);
 

@@ -51,14 +51,16 @@ def _env_seed() -> int:
 
 ENV_SEED = _env_seed()
 
-# Hook: commands that create non-string keys (lists/hashes/sets) so that
-# wrong-type errors get exercised.  EMPTY until Cardinal has collection types.
-# Each entry is a tuple of arguments; the string "{key}" is replaced by a key
-# from the generator's key pool, e.g.:
-#     ("RPUSH", "{key}", "a", "b"),
-#     ("HSET", "{key}", "f", "v"),
-#     ("SADD", "{key}", "m1", "m2"),
-COLLECTION_SETUP_COMMANDS: List[Tuple[str, ...]] = []
+# Commands that create non-string keys, so that the string and generic commands meet
+# wrong-type keys (and RENAME/COPY/MOVE/OBJECT/TYPE/SCAN TYPE meet collections). "{key}" is
+# replaced by a key from the generator's key pool.
+COLLECTION_SETUP_COMMANDS: List[Tuple[str, ...]] = [
+    ("RPUSH", "{key}", "a", "b", "7"),
+    ("HSET", "{key}", "f", "v", "n", "12"),
+    ("SADD", "{key}", "m1", "m2"),
+    ("SADD", "{key}", "1", "2", "3"),
+    ("ZADD", "{key}", "1", "m", "2.5", "n"),
+]
 
 # Every command the generator must exercise (coverage is asserted below).
 # name -> Redis arity (negative = "at least |n|").  test_arity_table_matches_redis

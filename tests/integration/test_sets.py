@@ -249,7 +249,7 @@ def test_huge_counts_are_bounded(cardinal):
         if not cardinal.kind == "redis":
             for count in ("-9223372036854775807", "-4611686018427387904", "-1000000000000"):
                 reply = c.call("SRANDMEMBER", "s", count)
-                assert reply.startswith(b"-ERR SRANDMEMBER count too large"), reply
+                assert reply.startswith(b"-ERR count too large"), reply
         assert c.call("PING") == b"+PONG\r\n"
         assert len(parse_reply(c.call("SPOP", "i", "9223372036854775807")).value) == 10
         assert c.call("EXISTS", "i") == b":0\r\n"
@@ -264,7 +264,7 @@ def test_srandmember_reply_limit_follows_proto_max_bulk_len(cardinal_factory):
     r.sadd("s", "m" * 1000)
     with srv.raw() as c:
         # 2000 picks of ~1 kB exceed 1 MB only once built: withdrawn, then an error.
-        assert c.call("SRANDMEMBER", "s", "-2000").startswith(b"-ERR SRANDMEMBER count too large")
+        assert c.call("SRANDMEMBER", "s", "-2000").startswith(b"-ERR count too large")
         assert c.call("PING") == b"+PONG\r\n"
         assert len(parse_reply(c.call("SRANDMEMBER", "s", "-500")).value) == 500
 

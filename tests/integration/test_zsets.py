@@ -346,11 +346,25 @@ def test_zrandmember_huge_negative_count_is_bounded(cardinal):
     """Redis would try to build a 2^63-element reply; we refuse it at once and stay healthy."""
     r = cardinal.client()
     r.zadd("z", {"a": 1})
-    with pytest.raises(redis.ResponseError) as e:
-        r.execute_command("ZRANDMEMBER", "z", "-9223372036854775807")
-    assert err(e) == "value is out of range"
+    for count in ("-9223372036854775807", "-4611686018427387904", "-1000000000000"):
+        with pytest.raises(redis.ResponseError) as e:
+            r.execute_command("ZRANDMEMBER", "z", count)
+        assert err(e) == "count too large: the reply would exceed proto-max-bulk-len"
     assert r.execute_command("ZRANDMEMBER", "z", "9223372036854775807") == [b"a"]
     assert r.ping()
+
+
+@pytest.mark.cardinal_only
+def test_zrandmember_reply_limit_follows_proto_max_bulk_len(cardinal_factory):
+    srv = cardinal_factory("--proto-max-bulk-len", "1mb")
+    r = srv.client()
+    r.zadd("z", {"m" * 1000: 1})
+    with srv.raw() as c:
+        # 2000 picks of ~1 kB exceed 1 MB only once built: withdrawn, then an error.
+        for args in (["-2000"], ["-2000", "WITHSCORES"]):
+            assert c.call("ZRANDMEMBER", "z", *args).startswith(b"-ERR count too large")
+            assert c.call("PING") == b"+PONG\r\n"
+        assert len(parse_reply(c.call("ZRANDMEMBER", "z", "-500")).value) == 500
 
 
 def test_set_operations(cardinal):
