@@ -306,6 +306,9 @@ std::vector<int> SortKeys(ArgList args) {
   return keys;
 }
 
+// SORT_RO cannot store; Redis still reports it as having movable keys.
+std::vector<int> SortRoKeys(ArgList) { return {1}; }
+
 }  // namespace
 
 void RegisterSortFamily(CommandRegistry* r) {
@@ -324,7 +327,8 @@ void RegisterSortFamily(CommandRegistry* r) {
       .acl = kAclRead | kAclSet | kAclSortedSet | kAclList | kAclSlow | kAclDangerous,
       .group = "generic",
       .summary = "Returns the sorted elements of a list, a set, or a sorted set.",
-      .since = "7.0.0", .complexity = complexity, .handler = CmdSortRo});
+      .since = "7.0.0", .complexity = complexity, .handler = CmdSortRo,
+      .key_extractor = SortRoKeys});
 }
 
 }  // namespace cardinal::commands

@@ -534,7 +534,12 @@ void CmdCommandGetKeys(ArgList args, CommandContext& ctx) {
   if (c == nullptr) return rb.SendError("ERR Invalid command specified");
   if (!c->CheckArity(sub.size())) return rb.SendError("ERR Invalid number of arguments specified for command");
   auto idx = c->KeyIndexes(sub);
-  if (idx.empty()) return rb.SendError("ERR The command has no key arguments");
+  if (idx.empty()) {
+    // A command whose keys depend on its arguments (numkeys) found none: the arguments are bad.
+    return rb.SendError(c->spec().key_extractor != nullptr
+                            ? "ERR Invalid arguments specified for command"
+                            : "ERR The command has no key arguments");
+  }
   rb.SendArrayLen(idx.size());
   for (int i : idx) rb.SendBulk(sub[i]);
 }

@@ -343,3 +343,20 @@ def test_served_pop_propagates_as_the_non_blocking_command(tmp_path, cardinal_fa
     data = path.read_bytes()
     assert b"BLPOP" not in data and b"BLMOVE" not in data
     assert b"LMOVE" in data
+
+
+def test_command_info_and_getkeys_match_redis(cardinal, oracle):
+    names = ["blpop", "brpop", "blmove", "brpoplpush", "blmpop", "bzpopmin", "bzpopmax", "bzmpop",
+             "sort", "sort_ro"]
+    with cardinal.raw() as c, oracle.raw() as o:
+        for name in names:
+            mine = parse_reply(c.call("COMMAND", "INFO", name)).value[0].value
+            ref = parse_reply(o.call("COMMAND", "INFO", name)).value[0].value
+            # name, arity, flags, first/last/step keys, ACL categories
+            for i in range(7):
+                assert mine[i].raw == ref[i].raw, (name, i, mine[i].raw, ref[i].raw)
+        for cmd in (["BLPOP", "a", "b", "0"], ["BLMOVE", "a", "b", "LEFT", "RIGHT", "0"],
+                    ["BLMPOP", "0", "2", "a", "b", "LEFT"], ["BZMPOP", "1", "1", "z", "MIN"],
+                    ["BLMPOP", "0", "0", "a", "LEFT"], ["BZMPOP", "0", "5", "z", "MAX"],
+                    ["SORT", "k", "BY", "w_*", "STORE", "d"], ["GET", "k"], ["PING", "x"]):
+            assert c.call("COMMAND", "GETKEYS", *cmd) == o.call("COMMAND", "GETKEYS", *cmd), cmd
