@@ -7,6 +7,8 @@
 #include <x86intrin.h>
 #endif
 
+#include <algorithm>
+#include <climits>
 #include <fstream>
 #include <string>
 
@@ -148,7 +150,11 @@ void EventLoop::RunPosted() {
 }
 
 void EventLoop::RunAfter(int64_t delay_ms, std::function<void()> fn) {
-  oneshots_.push(OneShot{MonotonicMs() + std::max<int64_t>(0, delay_ms), std::move(fn)});
+  const int64_t now = MonotonicMs();
+  delay_ms = std::max<int64_t>(0, delay_ms);
+  // Saturate: a blocking timeout of 1e15 seconds means "practically never", not an overflow.
+  const int64_t due = delay_ms > INT64_MAX - now ? INT64_MAX : now + delay_ms;
+  oneshots_.push(OneShot{due, std::move(fn)});
 }
 
 void EventLoop::RunTimers() {

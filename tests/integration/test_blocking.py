@@ -105,6 +105,16 @@ def test_blpop_times_out_with_null_and_fractional_timeouts(r, srv):
         assert c.call("BRPOPLPUSH", "nokey", "d", "0.05") == b"*-1\r\n"
 
 
+def test_huge_timeouts_block_like_forever(blk, r):
+    a = blk.block("BLPOP", "huge", "1e15")
+    b = blk.block("BZPOPMIN", "hugez", "9223372036854775")
+    assert r.ping() and blocked_clients(r) == 2
+    r.rpush("huge", "v")
+    r.zadd("hugez", {"m": 2})
+    assert read(a) == [b"huge", b"v"]
+    assert read(b) == [b"hugez", b"m", b"2"]
+
+
 def test_timeout_errors(r, srv):
     with srv.raw() as c:
         assert c.call("BLPOP", "k", "-1") == b"-ERR timeout is negative\r\n"
