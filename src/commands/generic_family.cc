@@ -534,6 +534,9 @@ void CmdSwapDb(ArgList args, CommandContext& ctx) {
         TouchWatchersOnSwap(s, static_cast<int>(a), static_cast<int>(b));
         std::swap(s.dbs[a], s.dbs[b]);
       }
+      // Clients blocked in either database may now see a list or sorted set.
+      db.WithDb(static_cast<int>(a)).SignalWaitedKeysPresent();
+      db.WithDb(static_cast<int>(b)).SignalWaitedKeysPresent();
       db.AddDirty();
     }
     if (db.propagating()) db.Propagate(AsSent(args));

@@ -324,6 +324,19 @@ void Db::TouchAndAdjust(std::string_view key, int64_t delta) {
   BumpUnderLock(s.stats.dirty);
 }
 
+void Db::SignalWaitedKeysPresent() {
+  if (ready_keys_ == nullptr) return;
+  for (unsigned i = 0; i < kShardCount; ++i) {
+    Shard& s = ks_->shard(i);
+    for (const auto& [key, waiters] : s.blocked[db_]) {
+      Entry* e = Peek(key);
+      if (e != nullptr && (e->type() == ObjType::kList || e->type() == ObjType::kZSet)) {
+        ready_keys_->push_back(ReadyKey{db_, key});
+      }
+    }
+  }
+}
+
 void Db::AdjustMemory(std::string_view key, int64_t delta) {
   AddUnderLock(shard_of(core::HashKey(key)).stats.used_bytes, delta);
 }

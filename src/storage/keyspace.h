@@ -180,6 +180,9 @@ class Db {
   void UnregisterBlockedKey(const BlockedClient* bc, std::string_view key);
   // Records `key` as ready if clients wait for it (called when a list/zset key is created).
   void SignalReady(std::string_view key, Shard& s);
+  // After SWAPDB: records as ready every key of this database that has waiters and now holds a
+  // list or sorted set. REQUIRES: all shards locked.
+  void SignalWaitedKeysPresent();
 
   // Whole-database operations. REQUIRE: all shards locked.
   size_t Size() const;

@@ -370,3 +370,12 @@ def test_command_info_and_getkeys_match_redis(cardinal, oracle):
                     ["BLMPOP", "0", "0", "a", "LEFT"], ["BZMPOP", "0", "5", "z", "MAX"],
                     ["SORT", "k", "BY", "w_*", "STORE", "d"], ["GET", "k"], ["PING", "x"]):
             assert c.call("COMMAND", "GETKEYS", *cmd) == o.call("COMMAND", "GETKEYS", *cmd), cmd
+
+
+def test_swapdb_wakes_clients_blocked_on_keys_it_brings(blk, srv, r):
+    r1 = srv.client(db=1)
+    r1.rpush("sw", "from-db1")
+    a = blk.block("BLPOP", "sw", "0")  # db 0, where "sw" does not exist
+    assert r.swapdb(0, 1)
+    assert read(a) == [b"sw", b"from-db1"]
+    assert r.exists("sw") == 0 and r1.exists("sw") == 0
