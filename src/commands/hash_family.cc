@@ -127,8 +127,7 @@ bool SetField(Entry* e, std::string_view field, std::string_view value, const Li
       const Listpack::Pos p = lp.Find(lp.First(), field, 1);
       const bool inserted = p == Listpack::kNpos;
       if (inserted) {
-        lp.Append(field);
-        lp.Append(value);
+        lp.AppendPair(field, value);
       } else {
         lp.Replace(lp.Next(p), value);
       }

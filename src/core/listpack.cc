@@ -26,7 +26,17 @@ uint32_t Load32(const uint8_t* p) {
 void Store32(uint8_t* p, uint32_t v) { std::memcpy(p, &v, 4); }
 
 uint32_t TotalBytes(const uint8_t* buf) { return Load32(buf); }
-uint32_t Count(const uint8_t* buf) { return Load32(buf + 4); }
+constexpr uint32_t kCountUnknown = UINT16_MAX;
+
+uint32_t StoredCount(const uint8_t* buf) {
+  uint16_t v;
+  std::memcpy(&v, buf + 4, 2);
+  return v;
+}
+void StoreCount(uint8_t* buf, uint64_t n) {
+  const uint16_t v = n >= kCountUnknown ? kCountUnknown : static_cast<uint16_t>(n);
+  std::memcpy(buf + 4, &v, 2);
+}
 
 size_t BacklenSize(size_t len) {
   if (len < (1u << 7)) return 1;
@@ -189,7 +199,7 @@ bool LpValue::Equals(std::string_view s) const {
 uint8_t* Listpack::NewBuffer() {
   uint8_t* buf = Realloc(nullptr, kHeaderSize);
   Store32(buf, kHeaderSize);
-  Store32(buf + 4, 0);
+  StoreCount(buf, 0);
   return buf;
 }
 
@@ -208,10 +218,24 @@ size_t Listpack::EncodedSize(std::string_view s) {
   return e.total();
 }
 
-size_t Listpack::size() const { return Count(buf_); }
+size_t Listpack::size() const {
+  const uint32_t stored = StoredCount(buf_);
+  if (stored != kCountUnknown) return stored;
+  size_t n = 0;
+  const uint32_t total = TotalBytes(buf_);
+  for (size_t p = kHeaderSize; p < total; p += ElementSize(buf_ + p)) ++n;
+  if (n < kCountUnknown) StoreCount(buf_, n);  // cache it once it fits again
+  return n;
+}
+
+// Keeps the stored count in step with a change of `delta` elements (unknown stays unknown).
+static void AddCount(uint8_t* buf, int64_t delta) {
+  const uint32_t stored = StoredCount(buf);
+  if (stored != kCountUnknown) StoreCount(buf, static_cast<uint64_t>(stored + delta));
+}
 size_t Listpack::bytes() const { return TotalBytes(buf_); }
 
-Listpack::Pos Listpack::First() const { return Count(buf_) == 0 ? kNpos : kHeaderSize; }
+Listpack::Pos Listpack::First() const { return TotalBytes(buf_) == kHeaderSize ? kNpos : kHeaderSize; }
 
 Listpack::Pos Listpack::Last() const {
   const uint32_t total = TotalBytes(buf_);
@@ -231,7 +255,7 @@ Listpack::Pos Listpack::Prev(Pos p) const {
 }
 
 Listpack::Pos Listpack::Seek(int64_t index) const {
-  const int64_t n = Count(buf_);
+  const int64_t n = static_cast<int64_t>(size());
   if (index < 0) index += n;
   if (index < 0 || index >= n) return kNpos;
   if (index <= n / 2) {
@@ -309,12 +333,33 @@ Listpack::Pos Listpack::Insert(Pos before, std::string_view s) {
   }
   buf_ = OpenGap(buf_, at, e.total());
   WriteElement(buf_ + at, e);
-  Store32(buf_ + 4, Count(buf_) + 1);
+  AddCount(buf_, 1);
   return static_cast<Pos>(at);
 }
 
 void Listpack::Append(std::string_view s) { Insert(kNpos, s); }
 void Listpack::Prepend(std::string_view s) { Insert(kHeaderSize, s); }
+
+void Listpack::AppendPair(std::string_view a, std::string_view b) {
+  Encoded ea, eb;
+  Encode(a, &ea);
+  Encode(b, &eb);
+  std::string copy_a, copy_b;  // either may point into this buffer
+  auto detach = [&](Encoded& e, std::string& copy) {
+    if (!e.payload.empty() && e.payload.data() >= reinterpret_cast<char*>(buf_) &&
+        e.payload.data() < reinterpret_cast<char*>(buf_) + TotalBytes(buf_)) {
+      copy.assign(e.payload);
+      e.payload = copy;
+    }
+  };
+  detach(ea, copy_a);
+  detach(eb, copy_b);
+  const size_t at = TotalBytes(buf_);
+  buf_ = OpenGap(buf_, at, ea.total() + eb.total());
+  WriteElement(buf_ + at, ea);
+  WriteElement(buf_ + at + ea.total(), eb);
+  AddCount(buf_, 2);
+}
 
 void Listpack::AppendInt(int64_t v) {
   Encoded e;
@@ -322,7 +367,7 @@ void Listpack::AppendInt(int64_t v) {
   const size_t at = TotalBytes(buf_);
   buf_ = OpenGap(buf_, at, e.total());
   WriteElement(buf_ + at, e);
-  Store32(buf_ + 4, Count(buf_) + 1);
+  AddCount(buf_, 1);
 }
 
 Listpack::Pos Listpack::Erase(Pos p) {
@@ -342,7 +387,7 @@ void Listpack::EraseRange(Pos p, size_t count) {
   std::memmove(buf_ + p, buf_ + end, total - end);
   const size_t new_total = total - (end - p);
   Store32(buf_, static_cast<uint32_t>(new_total));
-  Store32(buf_ + 4, static_cast<uint32_t>(Count(buf_) - removed));
+  AddCount(buf_, -static_cast<int64_t>(removed));
   buf_ = Realloc(buf_, new_total);
 }
 
@@ -373,7 +418,7 @@ Listpack::Pos Listpack::Replace(Pos p, std::string_view s) {
 void Listpack::Clear() {
   buf_ = Realloc(buf_, kHeaderSize);
   Store32(buf_, kHeaderSize);
-  Store32(buf_ + 4, 0);
+  StoreCount(buf_, 0);
 }
 
 Listpack::Pos Listpack::Find(Pos start, std::string_view s, unsigned skip) const {

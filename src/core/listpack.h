@@ -5,7 +5,10 @@
 // byte format below is Cardinal's own (Redis's RDB listpack blobs are converted on load).
 //
 // Buffer layout:
-//   [0] uint32 total bytes of the buffer   [4] uint32 element count   [8] elements...
+//   [0] uint32 total bytes of the buffer   [4] uint16 element count   [6] elements...
+// The count saturates at 65535 ("unknown": size() then counts by walking, and stores the result
+// when it fits again). Two bytes rather than four because small hashes and sorted sets are one
+// listpack each: at a few dozen bytes, the header decides the allocator size class.
 // Element: header, payload, backlen. The header says the kind and length:
 //   0xxxxxxx                 integer 0..127, no payload
 //   10xxxxxx                 string of 0..63 bytes
@@ -47,7 +50,7 @@ class Listpack {
  public:
   using Pos = uint32_t;
   static constexpr Pos kNpos = UINT32_MAX;
-  static constexpr size_t kHeaderSize = 8;
+  static constexpr size_t kHeaderSize = 6;
 
   static uint8_t* NewBuffer();
   static void FreeBuffer(uint8_t* buf);
@@ -75,6 +78,8 @@ class Listpack {
   void Append(std::string_view s);
   void Prepend(std::string_view s);
   void AppendInt(int64_t v);
+  // Appends two elements with one reallocation (a hash's field and value).
+  void AppendPair(std::string_view a, std::string_view b);
   // Inserts `s` before the element at `before` (kNpos: at the end). Returns the position of the
   // inserted element.
   Pos Insert(Pos before, std::string_view s);

@@ -97,6 +97,20 @@ TEST(ListpackTest, ReplaceWithAValueReadFromTheSameBuffer) {
   EXPECT_EQ(Contents(o.lp), std::vector<std::string>(3, std::string(100, 'z')));
 }
 
+TEST(ListpackTest, CountBeyondTheTwoByteHeaderFieldIsCountedByWalking) {
+  Owned o;
+  for (int i = 0; i < 70000; ++i) o.lp.AppendInt(i % 100);
+  EXPECT_EQ(o.lp.size(), 70000u);
+  EXPECT_EQ(o.lp.Get(o.lp.Seek(69999)).ival, 99);
+  o.lp.EraseRange(o.lp.First(), 5000);
+  EXPECT_EQ(o.lp.size(), 65000u);  // walked, then cached again
+  o.lp.Append("x");
+  EXPECT_EQ(o.lp.size(), 65001u);
+  o.lp.Erase(o.lp.First());
+  EXPECT_EQ(o.lp.size(), 65000u);
+  EXPECT_EQ(o.lp.Get(o.lp.Last()).str, "x");
+}
+
 // Random operations against a std::vector model, checking both walk directions and Seek.
 TEST(ListpackTest, RandomizedAgainstVector) {
   std::mt19937_64 rng(12345);
@@ -119,6 +133,11 @@ TEST(ListpackTest, RandomizedAgainstVector) {
       std::string v = random_value();
       o.lp.Append(v);
       model.push_back(v);
+    } else if (op == 1 && step % 3 == 0) {
+      std::string a = random_value(), b = random_value();
+      o.lp.AppendPair(a, b);
+      model.push_back(a);
+      model.push_back(b);
     } else if (op == 1) {
       std::string v = random_value();
       o.lp.Prepend(v);
