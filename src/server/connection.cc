@@ -199,7 +199,11 @@ void Connection::Unblock(std::string reply) {
 }
 
 void Connection::ProcessInput() {
-  if (state_.blocked) return;  // input waits in the buffer until the client is unblocked
+  if (state_.blocked) {
+    // Input waits in the buffer until the client is unblocked, within the usual limit.
+    CheckQueryBufferLimit();
+    return;
+  }
   size_t pos = 0;
   batch_clock_us_ = 0;
   bool protocol_error = false;
@@ -260,6 +264,10 @@ void Connection::ProcessInput() {
     in_.clear();
     in_.shrink_to_fit();
   }
+  CheckQueryBufferLimit();
+}
+
+void Connection::CheckQueryBufferLimit() {
   info_->qbuf.store(in_len_, std::memory_order_relaxed);
   if (static_cast<int64_t>(in_len_) >
       server_->config().client_query_buffer_limit.load(std::memory_order_relaxed)) {

@@ -87,6 +87,8 @@ class Connection : public net::IoHandler {
   void UpdateWriteInterest();
   bool CheckOutputLimits();
   void ProtocolError(const std::string& msg);
+  // Closes the client when its unprocessed input passed client-query-buffer-limit.
+  void CheckQueryBufferLimit();
   // Called after a command that left the client blocked (state_.blocked).
   void EnterBlocked();
   void LeaveBlocked();

@@ -379,3 +379,26 @@ def test_swapdb_wakes_clients_blocked_on_keys_it_brings(blk, srv, r):
     assert r.swapdb(0, 1)
     assert read(a) == [b"sw", b"from-db1"]
     assert r.exists("sw") == 0 and r1.exists("sw") == 0
+
+
+def test_blocked_client_input_stays_within_the_query_buffer_limit(cardinal_factory):
+    srv = cardinal_factory()
+    r = srv.client()
+    assert r.config_set("client-query-buffer-limit", "1mb")
+    c = srv.raw(timeout=10)
+    try:
+        c.send("BLPOP", "qb", "0")
+        assert wait_until(lambda: blocked_clients(r) == 1)
+        # Pipelined behind the blocked command: buffered, not executed, and bounded.
+        chunk = b"*3\r\n$3\r\nSET\r\n$2\r\nqk\r\n$65536\r\n" + b"v" * 65536 + b"\r\n"
+        try:
+            for _ in range(64):  # 4 MiB in total
+                c.send_raw(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        assert wait_until(lambda: blocked_clients(r) == 0)  # closed by the limit
+        assert r.exists("qk") == 0
+        if srv.kind != "redis":  # Redis 7.0 has no such INFO field
+            assert int(r.info("stats")["client_query_buffer_limit_disconnections"]) >= 1
+    finally:
+        c.close()
