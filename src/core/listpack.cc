@@ -159,6 +159,16 @@ int64_t LoadSigned(const uint8_t* p, int bytes) {
   return static_cast<int64_t>(u << shift) >> shift;  // sign-extend
 }
 
+// Moves n bytes down from src to dst (dst < src, overlapping). glibc copies a large overlapping
+// block with `rep movsb`, measured 2-3x slower than its vector loop when the distance is one
+// element (closing an erased element's gap in a few KiB); chunks below its threshold keep the
+// vector loop. Safe because each ascending chunk reads only bytes above everything written so far.
+void CloseGap(uint8_t* dst, const uint8_t* src, size_t n) {
+  constexpr size_t kChunk = 2048;
+  for (; n > kChunk; dst += kChunk, src += kChunk, n -= kChunk) std::memmove(dst, src, kChunk);
+  std::memmove(dst, src, n);
+}
+
 uint8_t* Realloc(uint8_t* buf, size_t n) {
   auto* p = static_cast<uint8_t*>(std::realloc(buf, n));
   if (p == nullptr) throw std::bad_alloc();
@@ -384,7 +394,7 @@ void Listpack::EraseRange(Pos p, size_t count) {
     ++removed;
   }
   if (removed == 0) return;
-  std::memmove(buf_ + p, buf_ + end, total - end);
+  CloseGap(buf_ + p, buf_ + end, total - end);
   const size_t new_total = total - (end - p);
   Store32(buf_, static_cast<uint32_t>(new_total));
   AddCount(buf_, -static_cast<int64_t>(removed));
@@ -406,7 +416,7 @@ Listpack::Pos Listpack::Replace(Pos p, std::string_view s) {
   if (new_size > old_size) {
     buf_ = OpenGap(buf_, p + old_size, new_size - old_size);
   } else if (new_size < old_size) {
-    std::memmove(buf_ + p + new_size, buf_ + p + old_size, total - p - old_size);
+    CloseGap(buf_ + p + new_size, buf_ + p + old_size, total - p - old_size);
     const size_t new_total = total - (old_size - new_size);
     Store32(buf_, static_cast<uint32_t>(new_total));
     buf_ = Realloc(buf_, new_total);

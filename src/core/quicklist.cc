@@ -20,6 +20,15 @@ void AppendValue(Listpack* dst, const LpValue& v) {
   }
 }
 
+// Appends every element of `src` to `dst`, walking `src` from its last element when `backward`.
+void AppendAll(Listpack* dst, Listpack src, bool backward) {
+  if (backward) {
+    for (auto p = src.Last(); p != Listpack::kNpos; p = src.Prev(p)) AppendValue(dst, src.Get(p));
+  } else {
+    for (auto p = src.First(); p != Listpack::kNpos; p = src.Next(p)) AppendValue(dst, src.Get(p));
+  }
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -27,7 +36,7 @@ void AppendValue(Listpack* dst, const LpValue& v) {
 
 QuickList::QuickList(int fill) { set_fill(fill); }
 
-QuickList::QuickList(const QuickList& other) : fill_(other.fill_) {
+QuickList::QuickList(const QuickList& other) : fill_(other.fill_), last_pop_(other.last_pop_) {
   if (other.nodes_ == 0) return;
   uint32_t cap = 1;
   while (cap < other.nodes_) cap <<= 1;
@@ -36,7 +45,7 @@ QuickList::QuickList(const QuickList& other) : fill_(other.fill_) {
   mem_ += cap * sizeof(Node);
   for (uint32_t i = 0; i < other.nodes_; ++i) {
     const Node& n = other.node(i);
-    ring_[i] = Node{Listpack::CloneBuffer(n.lp), n.count, n.bytes};
+    ring_[i] = Node{Listpack::CloneBuffer(n.lp), n.count, n.reversed, n.bytes};
     mem_ += n.bytes;
     nodes_ = i + 1;
   }
@@ -54,7 +63,10 @@ void QuickList::Clear() {
   mem_ = sizeof(QuickList);
 }
 
-void QuickList::set_fill(int fill) { fill_ = std::clamp(fill, kMinFill, kMaxFill); }
+void QuickList::set_fill(int fill) {
+  static_assert(kMinFill >= INT16_MIN && kMaxFill <= INT16_MAX);
+  fill_ = static_cast<int16_t>(std::clamp(fill, kMinFill, kMaxFill));
+}
 
 // ---------------------------------------------------------------------------------------------
 // Node limits
@@ -66,6 +78,11 @@ size_t QuickList::ByteLimit() const {
 uint32_t QuickList::CountLimit() const {
   if (fill_ < 0) return UINT32_MAX;
   return fill_ == 0 ? 1 : static_cast<uint32_t>(fill_);
+}
+
+bool QuickList::PushNodeReversed(bool front) const {
+  const bool queue = last_pop_ == (front ? kPoppedBack : kPoppedFront);
+  return front != queue;
 }
 
 bool QuickList::AllowInsert(const Node& n, size_t sz) const {
@@ -92,22 +109,51 @@ void QuickList::Sync(uint32_t i, uint8_t* lp) {
   const uint32_t bytes = static_cast<uint32_t>(l.bytes());
   mem_ = mem_ + bytes - n.bytes;
   size_ = size_ + count - n.count;
-  n = Node{lp, count, bytes};
+  n.lp = lp;
+  n.count = count;
+  n.bytes = bytes;
 }
 
 void QuickList::Locate(size_t index, uint32_t* node_index, uint32_t* offset) const {
+  // This scan is most of the cost of reaching the middle of a long list: walk the ring as (at
+  // most) two contiguous runs of descriptors, with no ring arithmetic per node.
+  const uint32_t end = head_ + nodes_;  // one past the last descriptor, before wrapping
+  const Node* n;
   if (index < size_ / 2) {
-    uint32_t i = 0;
-    while (index >= node(i).count) index -= node(i++).count;
-    *node_index = i;
+    n = ring_ + head_;
+    const Node* run_end = ring_ + std::min(end, cap_);
+    while (n != run_end && index >= n->count) index -= (n++)->count;
+    if (n == run_end) {
+      for (n = ring_; index >= n->count; ++n) index -= n->count;
+    }
     *offset = static_cast<uint32_t>(index);
-    return;
+  } else {
+    size_t rem = size_ - 1 - index;  // elements after `index`
+    const Node* run_begin = end > cap_ ? ring_ : ring_ + head_;
+    const Node* after = ring_ + (end > cap_ ? end - cap_ : end);  // one past the candidate
+    while (after != run_begin && rem >= after[-1].count) rem -= (--after)->count;
+    if (after == run_begin) {
+      for (after = ring_ + cap_; rem >= after[-1].count; --after) rem -= after[-1].count;
+    }
+    n = after - 1;
+    *offset = static_cast<uint32_t>(n->count - 1 - rem);
   }
-  size_t rem = size_ - 1 - index;  // elements after `index`
-  uint32_t i = nodes_ - 1;
-  while (rem >= node(i).count) rem -= node(i--).count;
-  *node_index = i;
-  *offset = static_cast<uint32_t>(node(i).count - 1 - rem);
+  *node_index = static_cast<uint32_t>(n - ring_ - head_) & (cap_ - 1);
+}
+
+Listpack::Pos QuickList::Seek(uint32_t i, uint32_t offset) const {
+  const Node& n = node(i);
+  return Listpack(n.lp).Seek(n.reversed ? n.count - 1 - offset : offset);
+}
+
+Listpack::Pos QuickList::HeadPos(uint32_t i) const {
+  Listpack lp(node(i).lp);
+  return node(i).reversed ? lp.Last() : lp.First();
+}
+
+Listpack::Pos QuickList::TailPos(uint32_t i) const {
+  Listpack lp(node(i).lp);
+  return node(i).reversed ? lp.First() : lp.Last();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -137,13 +183,13 @@ void QuickList::MaybeShrink() {
   head_ = 0;
 }
 
-void QuickList::InsertNode(uint32_t at, std::string_view v) {
+void QuickList::InsertNode(uint32_t at, std::string_view v, bool reversed) {
   Listpack lp(Listpack::NewBuffer());
   lp.Append(v);
-  InsertNodeBuffer(at, lp.data());
+  InsertNodeBuffer(at, lp.data(), reversed);
 }
 
-void QuickList::InsertNodeBuffer(uint32_t at, uint8_t* lp) {
+void QuickList::InsertNodeBuffer(uint32_t at, uint8_t* lp, bool reversed) {
   if (nodes_ == cap_) Grow();
   if (at < nodes_ / 2) {  // shift the nodes before `at` one slot towards the front
     head_ = (head_ - 1) & (cap_ - 1);
@@ -153,7 +199,7 @@ void QuickList::InsertNodeBuffer(uint32_t at, uint8_t* lp) {
     ++nodes_;
     for (uint32_t j = nodes_ - 1; j > at; --j) node(j) = node(j - 1);
   }
-  node(at) = Node{nullptr, 0, 0};
+  node(at) = Node{nullptr, 0, reversed, 0};
   Sync(at, lp);
 }
 
@@ -176,27 +222,52 @@ void QuickList::RemoveNodes(uint32_t at, uint32_t n) {
 }
 
 void QuickList::SplitNode(uint32_t i, uint32_t offset) {
+  // The part stored at the end of the buffer moves to the new node, so the source is truncated
+  // rather than shifted: [offset, count) of a forward node, [0, offset) of a reversed one.
+  const bool reversed = node(i).reversed;
+  const uint32_t count = node(i).count;
+  const uint32_t moved = reversed ? offset : count - offset;
   Listpack src(node(i).lp);
   Listpack dst(Listpack::NewBuffer());
-  const Listpack::Pos from = src.Seek(offset);
+  const Listpack::Pos from = src.Seek(count - moved);
   for (Listpack::Pos p = from; p != Listpack::kNpos; p = src.Next(p)) AppendValue(&dst, src.Get(p));
-  src.EraseRange(from, dst.size());
+  src.EraseRange(from, moved);
   Sync(i, src.data());
-  InsertNodeBuffer(i + 1, dst.data());
+  InsertNodeBuffer(reversed ? i : i + 1, dst.data(), reversed);
 }
 
 void QuickList::MergeNext(uint32_t i) {
-  Node& b = node(i + 1);
-  Listpack src(b.lp);
-  Listpack dst(node(i).lp);
-  for (Listpack::Pos p = src.First(); p != Listpack::kNpos; p = src.Next(p)) {
-    AppendValue(&dst, src.Get(p));
+  const Node a = node(i);
+  const Node b = node(i + 1);
+  // Elements can only be added cheaply at the end of a buffer: after a's elements if a is forward,
+  // or, if b is reversed, after b's (a's elements last-to-first become b's new head). When both
+  // work, the smaller node is re-encoded; a reversed a followed by a forward b needs a new buffer.
+  uint8_t* merged;
+  bool reversed = false;
+  if (!a.reversed && (!b.reversed || b.count <= a.count)) {
+    Listpack dst(a.lp);
+    AppendAll(&dst, Listpack(b.lp), b.reversed);
+    Listpack::FreeBuffer(b.lp);
+    merged = dst.data();
+  } else if (b.reversed) {
+    Listpack dst(b.lp);
+    AppendAll(&dst, Listpack(a.lp), !a.reversed);
+    Listpack::FreeBuffer(a.lp);
+    merged = dst.data();
+    reversed = true;
+  } else {
+    Listpack dst(Listpack::NewBuffer());
+    AppendAll(&dst, Listpack(a.lp), true);
+    AppendAll(&dst, Listpack(b.lp), false);
+    Listpack::FreeBuffer(a.lp);
+    Listpack::FreeBuffer(b.lp);
+    merged = dst.data();
   }
-  mem_ -= b.bytes;
-  size_ -= b.count;
-  Listpack::FreeBuffer(b.lp);
-  b = Node{nullptr, 0, 0};
-  Sync(i, dst.data());
+  mem_ -= a.bytes + b.bytes;
+  size_ -= size_t{a.count} + b.count;
+  node(i) = Node{nullptr, 0, reversed, 0};
+  node(i + 1) = Node{};
+  Sync(i, merged);
 }
 
 void QuickList::Normalize(uint32_t lo, uint32_t hi) {
@@ -216,7 +287,7 @@ void QuickList::Normalize(uint32_t lo, uint32_t hi) {
   }
   auto close_gap = [&](uint32_t at, uint32_t n) {  // descriptors [at, at + n) are dead
     if (n == 0) return;
-    for (uint32_t j = at; j < at + n; ++j) node(j) = Node{nullptr, 0, 0};
+    for (uint32_t j = at; j < at + n; ++j) node(j) = Node{};
     RemoveNodes(at, n);
   };
   close_gap(w, last + 1 - w);
@@ -247,18 +318,22 @@ void QuickList::Normalize(uint32_t lo, uint32_t hi) {
 LpValue QuickList::Cursor::value() const { return Listpack(ql_->node(node_).lp).Get(pos_); }
 
 void QuickList::Cursor::Next() {
-  pos_ = Listpack(ql_->node(node_).lp).Next(pos_);
+  const Node& n = ql_->node(node_);
+  Listpack lp(n.lp);
+  pos_ = n.reversed ? lp.Prev(pos_) : lp.Next(pos_);
   if (pos_ == Listpack::kNpos && node_ + 1 < ql_->nodes_) {
     ++node_;
-    pos_ = Listpack(ql_->node(node_).lp).First();
+    pos_ = ql_->HeadPos(node_);
   }
 }
 
 void QuickList::Cursor::Prev() {
-  pos_ = Listpack(ql_->node(node_).lp).Prev(pos_);
+  const Node& n = ql_->node(node_);
+  Listpack lp(n.lp);
+  pos_ = n.reversed ? lp.Next(pos_) : lp.Prev(pos_);
   if (pos_ == Listpack::kNpos && node_ > 0) {
     --node_;
-    pos_ = Listpack(ql_->node(node_).lp).Last();
+    pos_ = ql_->TailPos(node_);
   }
 }
 
@@ -267,22 +342,34 @@ QuickList::Cursor QuickList::At(int64_t index) const {
   if (index < 0 || static_cast<uint64_t>(index) >= size_) return Cursor(this, 0, Listpack::kNpos);
   uint32_t i, off;
   Locate(static_cast<size_t>(index), &i, &off);
-  return Cursor(this, i, Listpack(node(i).lp).Seek(off));
+  return Cursor(this, i, Seek(i, off));
 }
 
 int64_t QuickList::IndexOf(std::string_view v) const {
   size_t base = 0;
   for (uint32_t i = 0; i < nodes_; ++i) {
-    Listpack lp(node(i).lp);
-    const Listpack::Pos p = lp.Find(lp.First(), v);
+    const Node& n = node(i);
+    Listpack lp(n.lp);
+    Listpack::Pos p = lp.Find(lp.First(), v);
     if (p != Listpack::kNpos) {
       size_t off = 0;
-      for (auto q = lp.First(); q != p; q = lp.Next(q)) ++off;
+      if (n.reversed) {  // the first match in list order is the last one in the buffer
+        for (auto q = p; q != Listpack::kNpos; q = lp.Find(lp.Next(q), v)) p = q;
+        for (auto q = lp.Last(); q != p; q = lp.Prev(q)) ++off;
+      } else {
+        for (auto q = lp.First(); q != p; q = lp.Next(q)) ++off;
+      }
       return static_cast<int64_t>(base + off);
     }
-    base += node(i).count;
+    base += n.count;
   }
   return -1;
+}
+
+size_t QuickList::reversed_node_count() const {
+  size_t n = 0;
+  for (uint32_t i = 0; i < nodes_; ++i) n += node(i).reversed;
+  return n;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -291,24 +378,27 @@ int64_t QuickList::IndexOf(std::string_view v) const {
 void QuickList::Push(std::string_view v, bool front) {
   if (nodes_ > 0) {
     const uint32_t i = front ? 0 : nodes_ - 1;
-    if (AllowInsert(node(i), Listpack::EncodedSize(v))) {
-      Listpack lp(node(i).lp);
-      if (front) {
-        lp.Prepend(v);
-      } else {
+    Node& n = node(i);
+    if (AllowInsert(n, Listpack::EncodedSize(v))) {
+      if (n.count == 1) n.reversed = PushNodeReversed(front);  // reads the same both ways
+      Listpack lp(n.lp);
+      if (n.reversed == front) {  // this end of the list is the end of the buffer
         lp.Append(v);
+      } else {
+        lp.Prepend(v);
       }
       Sync(i, lp.data());
       return;
     }
   }
-  InsertNode(front ? 0 : nodes_, v);
+  InsertNode(front ? 0 : nodes_, v, PushNodeReversed(front));
 }
 
 std::string QuickList::Pop(bool front) {
+  NotePop(front);
   const uint32_t i = front ? 0 : nodes_ - 1;
   Listpack lp(node(i).lp);
-  const Listpack::Pos p = front ? lp.First() : lp.Last();
+  const Listpack::Pos p = front ? HeadPos(i) : TailPos(i);
   std::string out = lp.Get(p).ToString();
   if (node(i).count == 1) {
     RemoveNodes(i, 1);
@@ -325,7 +415,7 @@ bool QuickList::Set(int64_t index, std::string_view v) {
   uint32_t i, off;
   Locate(static_cast<size_t>(index), &i, &off);
   Listpack lp(node(i).lp);
-  lp.Replace(lp.Seek(off), v);
+  lp.Replace(Seek(i, off), v);
   Sync(i, lp.data());
   if (node(i).bytes > ByteLimit() && node(i).count > 1) {
     // The new value overflowed the node: give it a node of its own, then let the rest merge.
@@ -346,18 +436,21 @@ void QuickList::Insert(int64_t index, std::string_view v, bool after) {
   const uint32_t at = off + (after ? 1 : 0);  // insertion offset inside node i
   const size_t sz = Listpack::EncodedSize(v);
   auto insert_into = [&](uint32_t n, uint32_t offset) {
-    Listpack lp(node(n).lp);
-    lp.Insert(offset == node(n).count ? Listpack::kNpos : lp.Seek(offset), v);
+    const Node& d = node(n);
+    Listpack lp(d.lp);
+    // Insert before the buffer's element at `phys` (== count: at the end of the buffer).
+    const uint32_t phys = d.reversed ? d.count - offset : offset;
+    lp.Insert(phys == d.count ? Listpack::kNpos : lp.Seek(phys), v);
     Sync(n, lp.data());
   };
   if (AllowInsert(node(i), sz)) return insert_into(i, at);
   if (at == 0) {
     if (i > 0 && AllowInsert(node(i - 1), sz)) return insert_into(i - 1, node(i - 1).count);
-    return InsertNode(i, v);
+    return InsertNode(i, v, false);
   }
   if (at == node(i).count) {
     if (i + 1 < nodes_ && AllowInsert(node(i + 1), sz)) return insert_into(i + 1, 0);
-    return InsertNode(i + 1, v);
+    return InsertNode(i + 1, v, false);
   }
   // A full node, inserting inside it: split at the insertion point.
   SplitNode(i, at);
@@ -366,7 +459,7 @@ void QuickList::Insert(int64_t index, std::string_view v, bool after) {
   } else if (AllowInsert(node(i + 1), sz)) {
     insert_into(i + 1, 0);
   } else {
-    InsertNode(i + 1, v);
+    InsertNode(i + 1, v, false);
   }
   Normalize(i, std::min(i + 2, nodes_ - 1));
 }
@@ -374,14 +467,17 @@ void QuickList::Insert(int64_t index, std::string_view v, bool after) {
 size_t QuickList::Erase(size_t start, size_t count) {
   if (start >= size_ || count == 0) return 0;
   count = std::min(count, size_ - start);
+  if (count < size_ && (start == 0 || start + count == size_)) NotePop(start == 0);
   uint32_t i, off;
   Locate(start, &i, &off);
   const uint32_t lo = i;
   size_t left = count;
   if (off > 0 || left < node(i).count) {  // partial first node
-    const size_t take = std::min<size_t>(left, node(i).count - off);
+    const uint32_t take = static_cast<uint32_t>(std::min<size_t>(left, node(i).count - off));
     Listpack lp(node(i).lp);
-    lp.EraseRange(lp.Seek(off), take);
+    // In a reversed node, list offsets [off, off + take) are the buffer's elements ending at
+    // offset `off` from its end.
+    lp.EraseRange(Seek(i, node(i).reversed ? off + take - 1 : off), take);
     Sync(i, lp.data());
     left -= take;
     ++i;
@@ -391,7 +487,7 @@ size_t QuickList::Erase(size_t start, size_t count) {
   const uint32_t whole = i - whole_begin;
   if (left > 0) {  // partial last node, from its first element
     Listpack lp(node(i).lp);
-    lp.EraseRange(lp.First(), left);
+    lp.EraseRange(Seek(i, node(i).reversed ? static_cast<uint32_t>(left) - 1 : 0), left);
     Sync(i, lp.data());
   }
   if (whole > 0) RemoveNodes(whole_begin, whole);
@@ -412,7 +508,8 @@ size_t QuickList::Remove(std::string_view v, int64_t count) {
     const uint32_t i = from_tail ? nodes_ - 1 - k : k;
     Listpack lp(node(i).lp);
     matches.clear();
-    if (from_tail) {
+    // Walk the buffer backwards when that is list order from the chosen end.
+    if (from_tail != node(i).reversed) {
       for (auto p = lp.Last(); p != Listpack::kNpos && removed + matches.size() < limit;
            p = lp.Prev(p)) {
         if (lp.Get(p).Equals(v)) matches.push_back(p);

@@ -16,6 +16,20 @@
 // nodes stay reasonably full whatever the access pattern, and an insertion and a deletion at the
 // same place do not split and merge the same node over and over.
 //
+// Orientation: a listpack grows and shrinks cheaply only at the end of its buffer; anywhere else
+// the bytes after the change move (up to a whole node per LPUSH or LPOP). So each node stores its
+// elements either in list order (forward) or last-to-first (reversed), and a new end node is
+// oriented so that the pushes and pops it will see touch the end of its buffer: a node started by
+// LPUSH is reversed (LPUSH appends, LPOP truncates), one started by RPUSH forward. A queue (the
+// list's last pop was at the other end: LPUSH + RPOP, or LPUSH + LTRIM for a capped list) fills
+// each node at one end and drains it at the other, so one side must move bytes; there the new
+// node is oriented so that the pushes move them, because memmove opening a small gap in a few KiB
+// is 2-3x faster than closing one (glibc 2.36 closes it with `rep movsb`, slow on such an
+// overlap). A node of one element takes whichever orientation the next push wants. Every position
+// is mapped through its node's orientation; splits keep it, and merges re-encode the elements of
+// one node at the end of the other's buffer (into a new buffer only for a reversed node followed
+// by a forward one).
+//
 // Memory: the listpack buffers are sized exactly (one realloc per change), plus 16 B per node and
 // the ring's spare capacity; MemoryUsage() tracks the total in O(1).
 //
@@ -101,6 +115,9 @@ class QuickList {
   size_t Remove(std::string_view v, int64_t count);
   void Clear();
 
+  // Nodes that store their elements last-to-first (see Orientation above). O(nodes): for tests.
+  size_t reversed_node_count() const;
+
   // Checks the internal invariants (cached counts and sizes, no empty node, memory total); on a
   // violation returns false and describes it in *why. O(n): for tests.
   bool Verify(std::string* why = nullptr) const;
@@ -108,15 +125,23 @@ class QuickList {
  private:
   struct Node {
     uint8_t* lp;
-    uint32_t count;
+    // Elements take 2 bytes or more of a buffer whose size is a uint32, so a count fits in 31
+    // bits; the spare bit keeps the descriptor at 16 bytes.
+    uint32_t count : 31;
+    uint32_t reversed : 1;  // elements stored last-to-first (see Orientation above)
     uint32_t bytes;
   };
+  static_assert(sizeof(Node) == 16);
 
   Node& node(uint32_t i) { return ring_[(head_ + i) & (cap_ - 1)]; }
   const Node& node(uint32_t i) const { return ring_[(head_ + i) & (cap_ - 1)]; }
 
   size_t ByteLimit() const;
   uint32_t CountLimit() const;
+  // The orientation for an end node taking pushes at the head (front) or tail (see Orientation).
+  bool PushNodeReversed(bool front) const;
+  // Records a removal at one end of the list, which PushNodeReversed reads.
+  void NotePop(bool front) { last_pop_ = front ? kPoppedFront : kPoppedBack; }
   // Whether an element of encoded size (at most) `sz` fits into node `n`.
   bool AllowInsert(const Node& n, size_t sz) const;
   // Whether two neighbours should merge into one node (see Normalize).
@@ -127,19 +152,25 @@ class QuickList {
   void Sync(uint32_t i, uint8_t* lp);
   // Locates element `index` (0 <= index < size_): node and offset inside it.
   void Locate(size_t index, uint32_t* node_index, uint32_t* offset) const;
+  // Buffer position of the element at list offset `offset` of node i (offset < count).
+  Listpack::Pos Seek(uint32_t i, uint32_t offset) const;
+  // Buffer positions of node i's first / last element in list order.
+  Listpack::Pos HeadPos(uint32_t i) const;
+  Listpack::Pos TailPos(uint32_t i) const;
 
   // Ring management.
   void Grow();
   void MaybeShrink();
   // A new node holding `v` at ring position `at` (0..nodes_).
-  void InsertNode(uint32_t at, std::string_view v);
-  void InsertNodeBuffer(uint32_t at, uint8_t* lp);
+  void InsertNode(uint32_t at, std::string_view v, bool reversed);
+  void InsertNodeBuffer(uint32_t at, uint8_t* lp, bool reversed);
   // Drops nodes [at, at + n) (their buffers are freed) by shifting the shorter side.
   void RemoveNodes(uint32_t at, uint32_t n);
-  // Moves elements [offset, count) of node i into a new node i + 1.
+  // Splits node i before list offset `offset` (0 < offset < count): afterwards node i holds
+  // elements [0, offset) and node i + 1 the rest, both with the original orientation.
   void SplitNode(uint32_t i, uint32_t offset);
-  // Appends node i + 1's elements to node i and frees node i + 1's buffer (count becomes 0; the
-  // descriptor stays until compacted).
+  // Moves the elements of nodes i and i + 1 into node i (in list order); node i + 1 is left empty
+  // with no buffer (the descriptor stays until compacted).
   void MergeNext(uint32_t i);
   // After deletions in nodes [lo, hi]: drops emptied nodes and merges underfull ones with their
   // neighbours.
@@ -149,7 +180,8 @@ class QuickList {
   uint32_t cap_ = 0;  // power of two (or 0)
   uint32_t head_ = 0;
   uint32_t nodes_ = 0;
-  int32_t fill_ = kDefaultFill;
+  int16_t fill_ = kDefaultFill;  // in [kMinFill, kMaxFill]
+  enum : uint8_t { kNoPop, kPoppedFront, kPoppedBack } last_pop_ = kNoPop;
   size_t size_ = 0;
   size_t mem_ = sizeof(QuickList);
 };

@@ -1,4 +1,4 @@
-// Micro-benchmarks for QuickList: push/pop at both ends (LPUSH/RPOP's hot path), LINDEX-style
+// Micro-benchmarks for QuickList: push/pop at both ends (stacks and queues), LINDEX-style
 // access at the ends and in the middle of a 1M-element list, a short LRANGE walk, LINSERT-style
 // insertion in the middle, and the bytes per element of a 1M-element list per node size.
 #include <benchmark/benchmark.h>
@@ -42,8 +42,43 @@ void BM_PushFrontPopBack(benchmark::State& state) {
 }
 BENCHMARK(BM_PushFrontPopBack);
 
-// Growing a list from empty to 1M elements (amortized node creation and ring growth). Pushing
-// at the front moves the head node's bytes on every push (the listpack has no front gap).
+// The server's pop: read the end element, then Erase one element there (LPOP/RPOP).
+void ServerPop(QuickList* ql, bool front) {
+  auto c = front ? ql->Front() : ql->Back();
+  benchmark::DoNotOptimize(c.value());
+  ql->Erase(front ? 0 : ql->size() - 1, 1);
+}
+
+// A stack at one end of a 10k list (LPUSH/LPOP or RPUSH/RPOP): batches of 1000 pushes then 1000
+// pops, so the end node fills, overflows into new nodes and drains.
+void BM_Stack(benchmark::State& state) {
+  const bool front = state.range(0) != 0;
+  QuickList ql = Filled(10000);
+  const std::string v = "value:123456";
+  for (auto _ : state) {
+    for (int i = 0; i < 1000; ++i) ql.Push(v, front);
+    for (int i = 0; i < 1000; ++i) ServerPop(&ql, front);
+  }
+  state.SetItemsProcessed(state.iterations() * 2000);
+}
+BENCHMARK(BM_Stack)->ArgName("front")->Arg(0)->Arg(1);
+
+// A queue through a 10k list (LPUSH/RPOP when pushing at the front, RPUSH/LPOP otherwise): every
+// node is filled at one end and drained at the other.
+void BM_Queue(benchmark::State& state) {
+  const bool front = state.range(0) != 0;
+  QuickList ql = Filled(10000);
+  const std::string v = "value:123456";
+  for (auto _ : state) {
+    ql.Push(v, front);
+    ServerPop(&ql, !front);
+  }
+  state.SetItemsProcessed(state.iterations() * 2);
+}
+BENCHMARK(BM_Queue)->ArgName("push_front")->Arg(0)->Arg(1);
+
+// Growing a list from empty to 1M elements (amortized node creation and ring growth), at either
+// end.
 void BM_PushGrow(benchmark::State& state) {
   const std::string v = "value:123456";
   const bool front = state.range(0) != 0;

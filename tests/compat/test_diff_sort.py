@@ -79,7 +79,9 @@ class SortGenerator:
         cmd = [name, key]
         alpha = not numeric_ok or r.random() < 0.4
         by = None
-        if r.random() < 0.5:
+        # Stored results ("str", "dst" after STORE) hold GET values that have no w_ key: under
+        # ALPHA their weights tie, and Redis leaves the order of ties to qsort.
+        if r.random() < 0.5 and not (alpha and key in (b"str", b"dst")):
             if alpha:
                 by = r.choice([b"w_*", b"nosort"])  # every element has a w_ key: a total order
             else:
@@ -127,7 +129,8 @@ class SortDiffRunner(DiffRunner):
 
 
 @pytest.mark.parametrize("proto", [2, 3], ids=["resp2", "resp3"])
-@pytest.mark.parametrize("seed", SEEDS + [ENV_SEED])
+@pytest.mark.parametrize("seed", [pytest.param(s, id=f"seed{s}") for s in SEEDS] +
+                         [pytest.param(ENV_SEED, id=f"env{ENV_SEED}")])
 def test_diff_sort(oracle, cardinal, seed, proto):
     rng = random.Random(seed)
     runner = SortDiffRunner(oracle.port, cardinal.port, proto, seed)
