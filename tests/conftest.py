@@ -808,6 +808,27 @@ def _target_is_redis_fixture() -> bool:
     return target_is_redis()
 
 
+def read_propagation_log(path) -> List[List[bytes]]:
+    """The commands written by Cardinal's `propagation-log-file` (RESP arrays of bulks), as
+    lists of arguments."""
+    data = Path(path).read_bytes()
+    cmds: List[List[bytes]] = []
+    pos = 0
+    while pos < len(data):
+        assert data[pos:pos + 1] == b"*", data[pos:pos + 20]
+        end = data.index(b"\r\n", pos)
+        n = int(data[pos + 1:end])
+        pos = end + 2
+        argv = []
+        for _ in range(n):
+            end = data.index(b"\r\n", pos)
+            ln = int(data[pos + 1:end])
+            argv.append(data[end + 2:end + 2 + ln])
+            pos = end + 2 + ln + 2
+        cmds.append(argv)
+    return cmds
+
+
 def wait_until(pred: Callable[[], bool], timeout: float = 10.0, interval: float = 0.05) -> bool:
     """Poll pred() until true or the (bounded) timeout passes; returns the last result."""
     deadline = time.monotonic() + timeout

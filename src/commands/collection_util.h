@@ -17,9 +17,12 @@
 #include <algorithm>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "commands/context.h"
 #include "commands/op_status.h"
+#include "common/string_util.h"
+#include "protocol/errors.h"
 #include "storage/keyspace.h"
 #include "storage/object.h"
 
@@ -103,4 +106,63 @@ class BoundedRandomReply {
   uint64_t max_;
 };
 
+// The `numkeys key [key ...] WHERE [COUNT count]` tail of LMPOP/BLMPOP (WHERE = LEFT|RIGHT)
+// and ZMPOP/BZMPOP (MIN|MAX), starting with numkeys at args[numkeys_index]. `parse_where(word)`
+// returns false for an invalid WHERE. On failure returns false with Redis's error text in
+// *error, checked in Redis's order: numkeys, then keys + WHERE present, WHERE, COUNT.
+struct MultiKeyPopArgs {
+  std::vector<std::string_view> keys;
+  uint64_t count = 1;
+};
+template <class ParseWhere>
+bool ParseMultiKeyPop(ArgList args, size_t numkeys_index, ParseWhere&& parse_where,
+                      MultiKeyPopArgs* out, std::string_view* error) {
+  int64_t numkeys;
+  if (!ParseInt64(args[numkeys_index], &numkeys) || numkeys <= 0) {
+    *error = "ERR numkeys should be greater than 0";
+    return false;
+  }
+  const size_t first_key = numkeys_index + 1;
+  if (static_cast<uint64_t>(numkeys) > args.size() - first_key - 1) {
+    *error = protocol::kSyntaxErr;
+    return false;
+  }
+  const size_t where = first_key + static_cast<size_t>(numkeys);
+  out->keys.assign(args.begin() + first_key, args.begin() + where);
+  if (!parse_where(args[where])) {
+    *error = protocol::kSyntaxErr;
+    return false;
+  }
+  out->count = 1;
+  bool has_count = false;
+  for (size_t j = where + 1; j < args.size(); j += 2) {
+    if (!EqualsIgnoreCase(args[j], "count") || has_count || j + 1 >= args.size()) {
+      *error = protocol::kSyntaxErr;
+      return false;
+    }
+    int64_t c;
+    if (!ParseInt64(args[j + 1], &c) || c <= 0) {
+      *error = "ERR count should be greater than 0";
+      return false;
+    }
+    out->count = static_cast<uint64_t>(c);
+    has_count = true;
+  }
+  return true;
+}
+
+// Key positions of such a command (COMMAND GETKEYS, the dispatcher): the numkeys keys after
+// args[numkeys_index]; empty when numkeys is not a valid count.
+inline std::vector<int> MultiKeyPopKeyIndexes(ArgList args, size_t numkeys_index) {
+  std::vector<int> out;
+  int64_t numkeys;
+  if (numkeys_index >= args.size() || !ParseInt64(args[numkeys_index], &numkeys) || numkeys <= 0 ||
+      static_cast<uint64_t>(numkeys) > args.size() - numkeys_index - 1) {
+    return out;
+  }
+  for (int64_t i = 0; i < numkeys; ++i) out.push_back(static_cast<int>(numkeys_index + 1 + i));
+  return out;
+}
+
 }  // namespace cardinal::commands
+

@@ -28,8 +28,6 @@ using storage::ObjType;
 namespace {
 
 constexpr std::string_view kPositiveErr = "ERR value is out of range, must be positive";
-constexpr std::string_view kNumkeysErr = "ERR numkeys should be greater than 0";
-constexpr std::string_view kCountErr = "ERR count should be greater than 0";
 constexpr std::string_view kRankZeroErr =
     "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use "
     "negative to start from the end of the list";
@@ -515,50 +513,19 @@ OpStatus OpListMove(Db& db, std::string_view src, std::string_view dst, ListEnd 
 
 bool ParseMultiPopArgs(ArgList args, size_t numkeys_index, MultiPopArgs* out,
                        std::string_view* error) {
-  int64_t numkeys;
-  if (!ParseInt64(args[numkeys_index], &numkeys) || numkeys <= 0) {
-    *error = kNumkeysErr;
+  MultiKeyPopArgs tail;
+  if (!ParseMultiKeyPop(args, numkeys_index,
+                        [&](std::string_view w) { return ParseListEnd(w, &out->end); }, &tail,
+                        error)) {
     return false;
   }
-  // The keys and the direction must all be present.
-  const size_t first_key = numkeys_index + 1;
-  if (static_cast<uint64_t>(numkeys) > args.size() - first_key - 1) {
-    *error = protocol::kSyntaxErr;
-    return false;
-  }
-  const size_t where = first_key + static_cast<size_t>(numkeys);
-  out->keys.assign(args.begin() + first_key, args.begin() + where);
-  if (!ParseListEnd(args[where], &out->end)) {
-    *error = protocol::kSyntaxErr;
-    return false;
-  }
-  out->count = 1;
-  bool has_count = false;
-  for (size_t j = where + 1; j < args.size(); j += 2) {
-    if (!EqualsIgnoreCase(args[j], "count") || has_count || j + 1 >= args.size()) {
-      *error = protocol::kSyntaxErr;
-      return false;
-    }
-    int64_t c;
-    if (!ParseInt64(args[j + 1], &c) || c <= 0) {
-      *error = kCountErr;
-      return false;
-    }
-    out->count = static_cast<uint64_t>(c);
-    has_count = true;
-  }
+  out->keys = std::move(tail.keys);
+  out->count = tail.count;
   return true;
 }
 
 std::vector<int> MultiPopKeyIndexes(ArgList args, size_t numkeys_index) {
-  std::vector<int> out;
-  int64_t numkeys;
-  if (numkeys_index >= args.size() || !ParseInt64(args[numkeys_index], &numkeys) || numkeys <= 0 ||
-      static_cast<uint64_t>(numkeys) > args.size() - numkeys_index - 1) {
-    return out;
-  }
-  for (int64_t i = 0; i < numkeys; ++i) out.push_back(static_cast<int>(numkeys_index + 1 + i));
-  return out;
+  return MultiKeyPopKeyIndexes(args, numkeys_index);
 }
 
 OpStatus OpListMultiPop(Db& db, const MultiPopArgs& args, int* key_index,

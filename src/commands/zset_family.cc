@@ -48,8 +48,6 @@ constexpr std::string_view kMinMaxNotFloatErr = "ERR min or max is not a float";
 constexpr std::string_view kLexRangeErr = "ERR min or max not valid string range item";
 constexpr std::string_view kNanScoreErr = "ERR resulting score is not a number (NaN)";
 constexpr std::string_view kWeightErr = "ERR weight value is not a float";
-constexpr std::string_view kNumkeysErr = "ERR numkeys should be greater than 0";
-constexpr std::string_view kCountErr = "ERR count should be greater than 0";
 constexpr std::string_view kPositiveErr = "ERR value is out of range, must be positive";
 constexpr std::string_view kOutOfRangeErr = "ERR value is out of range";
 constexpr std::string_view kLimitRankErr =
@@ -1337,56 +1335,25 @@ OpStatus OpZSetPop(Db& db, std::string_view key, ZEnd end, uint64_t count,
 }
 
 bool ParseZMPopArgs(ArgList args, size_t numkeys_index, ZMPopArgs* out, std::string_view* error) {
-  int64_t numkeys;
-  if (!ParseInt64(args[numkeys_index], &numkeys) || numkeys <= 0) {
-    *error = kNumkeysErr;
-    return false;
-  }
-  const size_t first_key = numkeys_index + 1;
-  // The keys and MIN|MAX must all be present.
-  if (static_cast<uint64_t>(numkeys) > args.size() - first_key - 1) {
-    *error = protocol::kSyntaxErr;
-    return false;
-  }
-  const size_t where = first_key + static_cast<size_t>(numkeys);
-  out->keys.assign(args.begin() + first_key, args.begin() + where);
-  if (EqualsIgnoreCase(args[where], "min")) {
-    out->end = ZEnd::kMin;
-  } else if (EqualsIgnoreCase(args[where], "max")) {
-    out->end = ZEnd::kMax;
-  } else {
-    *error = protocol::kSyntaxErr;
-    return false;
-  }
-  out->count = 1;
-  bool count_seen = false;
-  for (size_t j = where + 1; j < args.size(); ++j) {
-    if (!count_seen && EqualsIgnoreCase(args[j], "count") && j + 1 < args.size()) {
-      int64_t c;
-      if (!ParseInt64(args[j + 1], &c) || c <= 0) {
-        *error = kCountErr;
-        return false;
-      }
-      out->count = static_cast<uint64_t>(c);
-      count_seen = true;
-      ++j;
+  MultiKeyPopArgs tail;
+  auto parse_where = [&](std::string_view w) {
+    if (EqualsIgnoreCase(w, "min")) {
+      out->end = ZEnd::kMin;
+    } else if (EqualsIgnoreCase(w, "max")) {
+      out->end = ZEnd::kMax;
     } else {
-      *error = protocol::kSyntaxErr;
       return false;
     }
-  }
+    return true;
+  };
+  if (!ParseMultiKeyPop(args, numkeys_index, parse_where, &tail, error)) return false;
+  out->keys = std::move(tail.keys);
+  out->count = tail.count;
   return true;
 }
 
 std::vector<int> ZMPopKeyIndexes(ArgList args, size_t numkeys_index) {
-  std::vector<int> out;
-  int64_t n;
-  if (args.size() <= numkeys_index || !ParseInt64(args[numkeys_index], &n) || n < 1 ||
-      static_cast<uint64_t>(n) > args.size() - numkeys_index - 1) {
-    return out;
-  }
-  for (int64_t i = 0; i < n; ++i) out.push_back(static_cast<int>(numkeys_index + 1 + i));
-  return out;
+  return MultiKeyPopKeyIndexes(args, numkeys_index);
 }
 
 OpStatus OpZSetMultiPop(Db& db, const ZMPopArgs& args, int* key_index,

@@ -12,7 +12,7 @@ import time
 import pytest
 import redis
 
-from conftest import RawConn, parse_reply, wait_until
+from conftest import RawConn, parse_reply, wait_until, read_propagation_log
 
 WRONGTYPE = b"WRONGTYPE Operation against a key holding the wrong kind of value"
 
@@ -545,19 +545,7 @@ def test_propagated_effects(tmp_path, cardinal_factory, target_is_redis):
     r.lpop("l")
     r.set("end", "1")
     assert wait_until(lambda: path.exists() and b"end" in path.read_bytes())
-    data = path.read_bytes()
-    cmds, pos = [], 0
-    while pos < len(data):
-        end = data.index(b"\r\n", pos)
-        n = int(data[pos + 1:end])
-        pos = end + 2
-        argv = []
-        for _ in range(n):
-            end = data.index(b"\r\n", pos)
-            ln = int(data[pos + 1:end])
-            argv.append(data[end + 2:end + 2 + ln])
-            pos = end + 2 + ln + 2
-        cmds.append(argv)
+    cmds = read_propagation_log(path)
     assert cmds == [
         [b"SELECT", b"0"],
         [b"RPUSH", b"l", b"a", b"b", b"c", b"d"],

@@ -10,7 +10,7 @@ import time
 import pytest
 import redis
 
-from conftest import RawConn, wait_until
+from conftest import RawConn, wait_until, read_propagation_log
 
 
 def test_auth_with_requirepass_identical(cardinal_factory, oracle_factory):
@@ -236,21 +236,7 @@ def test_propagation_log(tmp_path, cardinal_factory, target_is_redis):
     p.execute_command("INCR", "c")
     p.execute()
     assert wait_until(lambda: path.exists() and b"EXEC" in path.read_bytes())
-    data = path.read_bytes()
-    cmds = []
-    pos = 0
-    while pos < len(data):
-        assert data[pos:pos + 1] == b"*"
-        end = data.index(b"\r\n", pos)
-        n = int(data[pos + 1:end])
-        pos = end + 2
-        argv = []
-        for _ in range(n):
-            end = data.index(b"\r\n", pos)
-            ln = int(data[pos + 1:end])
-            argv.append(data[end + 2:end + 2 + ln])
-            pos = end + 2 + ln + 2
-        cmds.append(argv)
+    cmds = read_propagation_log(path)
     assert cmds[0] == [b"SELECT", b"0"]
     assert cmds[1][:3] == [b"SET", b"a", b"1"] and cmds[1][3] == b"PXAT"
     assert int(cmds[1][4]) >= before + 99_000

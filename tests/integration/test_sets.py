@@ -7,7 +7,7 @@ import time
 import pytest
 import redis
 
-from conftest import parse_reply
+from conftest import parse_reply, read_propagation_log
 
 WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value"
 
@@ -412,19 +412,7 @@ def test_propagation(tmp_path, cardinal_factory):
     r.spop("t", 10)
     r.set("end", "1")
     assert wait_until(lambda: path.exists() and b"end" in path.read_bytes())
-    data = path.read_bytes()
-    cmds, pos = [], 0
-    while pos < len(data):
-        end = data.index(b"\r\n", pos)
-        n = int(data[pos + 1:end])
-        pos = end + 2
-        argv = []
-        for _ in range(n):
-            end = data.index(b"\r\n", pos)
-            ln = int(data[pos + 1:end])
-            argv.append(data[end + 2:end + 2 + ln])
-            pos = end + 2 + ln + 2
-        cmds.append(argv)
+    cmds = read_propagation_log(path)
     assert cmds[:3] == [[b"SELECT", b"0"], [b"SADD", b"s", b"1", b"2", b"3", b"a"],
                         [b"SREM", b"s", popped]]
     assert cmds[3][:2] == [b"SREM", b"s"] and sorted(cmds[3][2:]) == sorted(popped_many)
