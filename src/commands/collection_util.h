@@ -164,5 +164,20 @@ inline std::vector<int> MultiKeyPopKeyIndexes(ArgList args, size_t numkeys_index
   return out;
 }
 
-}  // namespace cardinal::commands
+// Redis's index-range normalisation (LRANGE, LTRIM, ZRANGE, ZREMRANGEBYRANK): negative indexes
+// count from the end. Returns false when the range is empty; otherwise [*first, *last] is within
+// [0, len).
+inline bool NormalizeIndexRange(int64_t start, int64_t end, size_t len, size_t* first,
+                                size_t* last) {
+  const int64_t n = static_cast<int64_t>(len);
+  if (start < 0) start += n;
+  if (end < 0) end += n;
+  if (start < 0) start = 0;
+  if (start > end || start >= n) return false;
+  if (end >= n) end = n - 1;
+  *first = static_cast<size_t>(start);
+  *last = static_cast<size_t>(end);
+  return true;
+}
 
+}  // namespace cardinal::commands

@@ -78,19 +78,6 @@ void PropagatePop(Db& db, std::string_view key, ListEnd end, PopForm form, size_
   db.Propagate(std::move(argv));
 }
 
-// Redis's LRANGE/LTRIM index normalisation. Returns false when the range is empty; otherwise
-// [*first, *last] is within [0, len).
-bool NormalizeRange(int64_t start, int64_t end, size_t len, size_t* first, size_t* last) {
-  const int64_t n = static_cast<int64_t>(len);
-  if (start < 0) start += n;
-  if (end < 0) end += n;
-  if (start < 0) start = 0;
-  if (start > end || start >= n) return false;
-  if (end >= n) end = n - 1;
-  *first = static_cast<size_t>(start);
-  *last = static_cast<size_t>(end);
-  return true;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Pushes
@@ -183,7 +170,7 @@ void CmdLRange(ArgList args, CommandContext& ctx) {
     Entry* e = FindOfType(db, key, ObjType::kList, &st, true);
     if (st != OpStatus::kOk) return SendOpError(rb, st);
     size_t first, last;
-    if (e == nullptr || !NormalizeRange(start, end, ListOf(e)->size(), &first, &last)) {
+    if (e == nullptr || !NormalizeIndexRange(start, end, ListOf(e)->size(), &first, &last)) {
       return rb.SendArrayLen(0);
     }
     const QuickList* ql = ListOf(e);
@@ -364,7 +351,7 @@ void CmdLTrim(ArgList args, CommandContext& ctx) {
     size_t first, last;
     size_t removed;
     const size_t before = CollectionMemory(e);
-    if (!NormalizeRange(start, end, len, &first, &last)) {
+    if (!NormalizeIndexRange(start, end, len, &first, &last)) {
       removed = ql->Erase(0, len);
     } else {
       removed = ql->Erase(last + 1, len - last - 1);

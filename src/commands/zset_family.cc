@@ -356,19 +356,6 @@ void LexRanks(const ZRef& z, const LexBound& min, const LexBound& max, size_t* l
   *hi = std::max(*lo, LexRank(z, max, true));
 }
 
-// Redis's rank range normalisation (ZRANGE, ZREMRANGEBYRANK): negative indexes count from the
-// end; returns false when empty, else the forward ranks [*lo, *hi].
-bool RankRange(int64_t start, int64_t end, size_t len, size_t* lo, size_t* hi) {
-  const int64_t n = static_cast<int64_t>(len);
-  if (start < 0) start += n;
-  if (end < 0) end += n;
-  if (start < 0) start = 0;
-  if (start > end || start >= n) return false;
-  if (end >= n) end = n - 1;
-  *lo = static_cast<size_t>(start);
-  *hi = static_cast<size_t>(end);
-  return true;
-}
 
 // ---------------------------------------------------------------------------------------------
 // ZADD / ZINCRBY
@@ -623,7 +610,7 @@ void ResolveRange(const ZRef& z, const RangeRequest& q, size_t* first, size_t* n
   *n = 0;
   if (q.kind == RangeKind::kRank) {
     size_t lo, hi;
-    if (!RankRange(q.start, q.end, z.size(), &lo, &hi)) return;
+    if (!NormalizeIndexRange(q.start, q.end, z.size(), &lo, &hi)) return;
     *n = hi - lo + 1;
     *first = q.rev ? z.size() - 1 - lo : lo;
     return;
