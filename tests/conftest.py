@@ -839,3 +839,10 @@ def wait_until(pred: Callable[[], bool], timeout: float = 10.0, interval: float 
             break
         time.sleep(interval)
     return bool(pred())
+
+
+@pytest.fixture
+def server_pair(cardinal_factory, oracle_factory):
+    """(oracle, target): a fresh redis-server and a fresh target each, for differential tests
+    that change CONFIG."""
+    return oracle_factory(), cardinal_factory()

@@ -32,7 +32,7 @@ import pytest
 
 from conftest import RawConn, parse_reply, Node
 from test_differential import DiffRunner, Step, cmd_name, fmt, ENV_SEED, INT_VALUES, BAD_NUMBERS, \
-    FLOAT_VALUES
+    FLOAT_VALUES, run_exact, supported_other_types
 
 DEFAULT_SEEDS = [1, 2, 3, 42, 1337, 65537]
 STEPS = int(os.environ.get("DIFF_HASH_STEPS", "1200"))
@@ -385,36 +385,17 @@ class HashDiffRunner(DiffRunner):
                           "final state")
 
 
-def supported_other_types(oracle_port: int, target_port: int) -> List[bytes]:
-    """Keys of other types both servers can create (collection families may be missing)."""
-    out = []
-    with RawConn(oracle_port) as a, RawConn(target_port) as c:
-        for key, setup in OTHER_TYPE_SETUP.items():
-            ok = True
-            for conn in (a, c):
-                node = parse_reply(conn.call(b"COMMAND", b"INFO", setup[0]))
-                if not node.value or node.value[0].type != "array":
-                    ok = False
-            if ok:
-                out.append(key)
-    return out
-
 
 SEED_PARAMS = [pytest.param(s, id=f"seed{s}") for s in DEFAULT_SEEDS] + \
               [pytest.param(ENV_SEED, id=f"env{ENV_SEED}")]
 
-
-@pytest.fixture
-def server_pair(cardinal_factory, oracle_factory):
-    """A fresh Cardinal and redis-server each: the sequences change CONFIG."""
-    return oracle_factory(), cardinal_factory()
 
 
 @pytest.mark.parametrize("proto", [2, 3], ids=["resp2", "resp3"])
 @pytest.mark.parametrize("seed", SEED_PARAMS)
 def test_diff_hashes(server_pair, seed, proto):
     oracle, target = server_pair
-    others = supported_other_types(oracle.port, target.port)
+    others = supported_other_types(oracle.port, target.port, OTHER_TYPE_SETUP)
     steps = HashGenerator(seed, others).sequence(STEPS)
     runner = HashDiffRunner(oracle.port, target.port, proto, seed)
     try:
@@ -424,16 +405,6 @@ def test_diff_hashes(server_pair, seed, proto):
     finally:
         runner.close()
 
-
-def run_exact(oracle_port: int, target_port: int, cmds, proto: int = 2):
-    """Runs `cmds` on both servers and asserts byte-identical replies."""
-    with RawConn(oracle_port) as a, RawConn(target_port) as c:
-        if proto == 3:
-            a.call("HELLO", "3")
-            c.call("HELLO", "3")
-        for cmd in cmds:
-            ra, rc = a.call(*cmd), c.call(*cmd)
-            assert ra == rc, f"{cmd!r}: redis={ra!r} target={rc!r}"
 
 
 def test_encoding_conversion_edges(server_pair):

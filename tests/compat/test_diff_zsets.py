@@ -126,7 +126,6 @@ class ZGen:
 
     def gen(self) -> List[Step]:
         n = self.name
-        r = self.rng.random()
         c: List[bytes]
         kind = "cmd"
         choice = self.pick([

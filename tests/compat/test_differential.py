@@ -611,6 +611,33 @@ def dump_value(conn: RawConn, key: bytes, typ: bytes) -> bytes:
     return b""
 
 
+def supported_other_types(oracle_port: int, target_port: int,
+                          setups: Dict[bytes, List[bytes]]) -> List[bytes]:
+    """The keys of `setups` (key -> creating command) whose command both servers know."""
+    out = []
+    with RawConn(oracle_port) as a, RawConn(target_port) as c:
+        for key, setup in setups.items():
+            ok = True
+            for conn in (a, c):
+                node = parse_reply(conn.call(b"COMMAND", b"INFO", setup[0]))
+                if not node.value or node.value[0].type != "array":
+                    ok = False
+            if ok:
+                out.append(key)
+    return out
+
+
+def run_exact(oracle_port: int, target_port: int, cmds, proto: int = 2):
+    """Runs `cmds` on both servers and asserts byte-identical replies."""
+    with RawConn(oracle_port) as a, RawConn(target_port) as c:
+        if proto == 3:
+            a.call("HELLO", "3")
+            c.call("HELLO", "3")
+        for cmd in cmds:
+            ra, rc = a.call(*cmd), c.call(*cmd)
+            assert ra == rc, f"RESP{proto} {cmd!r}: redis={ra!r} target={rc!r}"
+
+
 class DiffRunner:
     def __init__(self, oracle_port: int, target_port: int, proto: int, seed: int):
         self.a = RawConn(oracle_port, timeout=30)

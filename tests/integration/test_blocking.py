@@ -323,7 +323,6 @@ def test_info_and_client_list_show_blocked_clients(blk, r):
 def test_timeout_fires_while_other_clients_keep_working(blk, r, srv):
     a = blk.block("BLPOP", "tk", "0.2")
     assert r.ping()
-    t0 = time.monotonic()
     assert a.read_reply() == b"*-1\r\n"
     assert blocked_clients(r) == 0
     assert r.rpush("tk", "v") == 1  # nobody is left to take it

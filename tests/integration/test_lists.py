@@ -7,12 +7,11 @@ Every test also passes against redis-server (CARDINAL_TARGET=redis), except the 
 """
 
 import random
-import time
 
 import pytest
 import redis
 
-from conftest import RawConn, parse_reply, wait_until, read_propagation_log
+from conftest import parse_reply, wait_until, read_propagation_log
 
 WRONGTYPE = b"WRONGTYPE Operation against a key holding the wrong kind of value"
 
