@@ -79,7 +79,7 @@ inline constexpr std::string_view kRandomReplyTooLargeErr =
 
 class BoundedRandomReply {
  public:
-  BoundedRandomReply(CommandContext& ctx)
+  explicit BoundedRandomReply(CommandContext& ctx)
       : rb_(ctx.reply()), out_(rb_.out()), mark_(out_->size()),
         max_(static_cast<uint64_t>(std::max<int64_t>(
             ctx.config().proto_max_bulk_len.load(std::memory_order_relaxed), 0))) {}

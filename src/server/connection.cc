@@ -180,7 +180,6 @@ void Connection::EnterBlocked() {
 
 void Connection::LeaveBlocked() {
   std::shared_ptr<storage::BlockedClient> bc = std::move(state_.blocked);
-  state_.blocked.reset();
   commands::UnregisterBlocked(server_->keyspace(), *bc);
   server_->stats().blocked_clients.fetch_sub(1, std::memory_order_relaxed);
   info_->blocked.store(false, std::memory_order_relaxed);
@@ -194,8 +193,7 @@ void Connection::Unblock(std::string reply) {
   out_.append(reply);
   info_->last_interaction_ms.store(worker_->loop().cached_now_ms(), std::memory_order_relaxed);
   if (!CheckOutputLimits()) return;
-  Pump();
-  if (!closed_ && in_len_ == 0) FlushOutput();
+  Pump();  // runs the pipelined commands that waited, and writes the replies
 }
 
 void Connection::ProcessInput() {
