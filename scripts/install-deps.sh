@@ -6,7 +6,7 @@
 #                                    clang for the sanitizer/fuzz builds
 set -euo pipefail
 
-BUILD_PKGS=(build-essential g++ cmake ninja-build pkg-config libfmt-dev libxxhash-dev
+BUILD_PKGS=(build-essential g++ cmake ninja-build pkg-config libfmt-dev libxxhash-dev liblzf-dev
             libmimalloc-dev libgtest-dev libgmock-dev libbenchmark-dev)
 TEST_PKGS=(redis-server redis-tools python3 python3-redis python3-pytest python3-hypothesis
            clang libclang-rt-14-dev procps util-linux)
