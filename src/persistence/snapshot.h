@@ -26,6 +26,9 @@ struct RdbSaveOptions {
   // Aux fields written after the header, in order (redis-ver, redis-bits, ctime, used-mem,
   // aof-base, ...). The caller supplies them; the writer adds nothing of its own.
   std::vector<std::pair<std::string, std::string>> aux;
+  // rdb-key-save-delay: sleep this many microseconds after each key (tests use it to keep a
+  // child busy, as with Redis; 0 = none).
+  int64_t key_save_delay_us = 0;
 };
 
 struct RdbSaveStats {
@@ -58,6 +61,9 @@ struct RdbLoadOptions {
   // Keys whose TTL is before this time (unix ms) are skipped, as a Redis master does; < 0 keeps
   // every key.
   int64_t expired_before_ms = -1;
+  // key-load-delay: sleep this many microseconds after each key (tests use it to observe the
+  // loading state, as with Redis; 0 = none).
+  int64_t key_load_delay_us = 0;
 };
 
 struct RdbLoadStats {
