@@ -220,7 +220,9 @@ class ServerProcess:
     """
 
     def __init__(self, kind: str, args: Sequence[str] = (), threads: Optional[int] = None,
-                 binary: Optional[Union[str, Path]] = None, keep_dir: bool = False):
+                 binary: Optional[Union[str, Path]] = None, keep_dir: bool = False,
+                 data_dir: Optional[Union[str, Path]] = None, env: Optional[dict] = None,
+                 wait_ready: bool = True):
         if kind not in ("cardinal", "redis"):
             raise ValueError(kind)
         self.kind = kind
@@ -229,7 +231,13 @@ class ServerProcess:
         if binary is None:
             binary = REDIS_SERVER_BINARY if kind == "redis" else cardinal_binary()
         self.binary = str(binary)
-        self.keep_dir = keep_dir or bool(os.environ.get("CARDINAL_KEEP_TEST_DIRS"))
+        # data_dir: a directory the test owns (kept at stop), so a restarted server finds the
+        # files of the previous one.
+        self.data_dir = str(data_dir) if data_dir is not None else None
+        self.keep_dir = keep_dir or self.data_dir is not None or bool(
+            os.environ.get("CARDINAL_KEEP_TEST_DIRS"))
+        self.env = env
+        self.wait_ready = wait_ready
         self.proc: Optional[subprocess.Popen] = None
         self.port: Optional[int] = None
         self.dir: Optional[str] = None
@@ -261,16 +269,27 @@ class ServerProcess:
             raise ServerStartError(
                 f"{self.kind} binary not found: {self.binary}. Build it (or set CARDINAL_SERVER), "
                 f"or run with CARDINAL_TARGET=redis to validate the tests against redis-server.")
-        self.dir = tempfile.mkdtemp(prefix=f"{self.kind}-test-")
+        if self.data_dir is not None:
+            os.makedirs(self.data_dir, exist_ok=True)
+            self.dir = self.data_dir
+        else:
+            self.dir = tempfile.mkdtemp(prefix=f"{self.kind}-test-")
         self.log_path = os.path.join(self.dir, "server.log")
         last_log = ""
         for attempt in range(STARTUP_ATTEMPTS):
             port = free_port()
             self._logfile = open(self.log_path, "ab")
+            env = None
+            if self.env is not None:
+                env = dict(os.environ)
+                env.update(self.env)
             self.proc = subprocess.Popen(self.command_line(port), stdout=self._logfile,
                                          stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                         cwd=self.dir, preexec_fn=_die_with_parent)
+                                         cwd=self.dir, preexec_fn=_die_with_parent, env=env)
             self.port = port
+            if not self.wait_ready:
+                _LIVE_SERVERS.add(self)
+                return self
             if self._wait_ready():
                 _LIVE_SERVERS.add(self)
                 return self
@@ -313,6 +332,16 @@ class ServerProcess:
 
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
+
+    def kill9(self):
+        """SIGKILL by PID, as a crash would; the data directory stays."""
+        _LIVE_SERVERS.discard(self)
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=STOP_TIMEOUT)
+        if self._logfile is not None:
+            self._logfile.close()
+            self._logfile = None
 
     def _kill_proc(self):
         if self.proc is None:
@@ -691,11 +720,14 @@ def _cardinal_threads() -> int:
     return int(os.environ.get("CARDINAL_THREADS", "2"))
 
 
-def make_target_server(args: Sequence[str] = (), threads: Optional[int] = None) -> ServerProcess:
-    """An un-started ServerProcess for the configured target."""
+def make_target_server(args: Sequence[str] = (), threads: Optional[int] = None,
+                       **kwargs) -> ServerProcess:
+    """An un-started ServerProcess for the configured target (kwargs: data_dir, env,
+    wait_ready; see ServerProcess)."""
     if target_is_redis():
-        return ServerProcess("redis", args)
-    return ServerProcess("cardinal", args, threads=threads if threads is not None else _cardinal_threads())
+        return ServerProcess("redis", args, **kwargs)
+    return ServerProcess("cardinal", args,
+                         threads=threads if threads is not None else _cardinal_threads(), **kwargs)
 
 
 class _SessionServer:
@@ -797,7 +829,7 @@ def cardinal_factory():
 @pytest.fixture
 def oracle_factory():
     """start(*args) -> a fresh started redis-server; stopped at teardown."""
-    start, started = _factory(lambda a, **kw: ServerProcess("redis", a))
+    start, started = _factory(lambda a, **kw: ServerProcess("redis", a, **kw))
     yield start
     for srv in started:
         srv.stop()
@@ -827,6 +859,32 @@ def read_propagation_log(path) -> List[List[bytes]]:
             pos = end + 2 + ln + 2
         cmds.append(argv)
     return cmds
+
+
+def dump_dataset(r: redis.Redis) -> dict:
+    """Every key of every non-empty database with its type, value and TTL presence."""
+    out = {}
+    for db in range(16):
+        r.execute_command("SELECT", db)
+        for key in r.scan_iter(count=1000):
+            t = r.type(key).decode()
+            if t == "none":
+                continue  # expired between SCAN and TYPE
+            if t == "string":
+                v = r.get(key)
+            elif t == "list":
+                v = r.lrange(key, 0, -1)
+            elif t == "hash":
+                v = sorted(r.hgetall(key).items())
+            elif t == "set":
+                v = sorted(r.smembers(key))
+            elif t == "zset":
+                v = r.zrange(key, 0, -1, withscores=True)
+            else:
+                v = None
+            out[(db, key)] = (t, v, r.pttl(key) > 0)
+    r.execute_command("SELECT", 0)
+    return out
 
 
 def wait_until(pred: Callable[[], bool], timeout: float = 10.0, interval: float = 0.05) -> bool:

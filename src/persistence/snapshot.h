@@ -70,6 +70,7 @@ struct RdbLoadStats {
   int version = 0;
   uint64_t keys_loaded = 0;
   uint64_t keys_expired_skipped = 0;
+  uint64_t keys_empty_skipped = 0;  // empty collections, skipped as Redis 7.0 does
   uint64_t bytes = 0;  // bytes of the file consumed
   std::vector<std::pair<std::string, std::string>> aux;
 };

@@ -191,6 +191,7 @@ void Connection::Unblock(std::string reply) {
   if (closed_ || !state_.blocked) return;
   LeaveBlocked();
   out_.append(reply);
+  NoteDataReply();  // a served pop
   info_->last_interaction_ms.store(worker_->loop().cached_now_ms(), std::memory_order_relaxed);
   if (!CheckOutputLimits()) return;
   Pump();  // runs the pipelined commands that waited, and writes the replies
@@ -301,9 +302,32 @@ bool Connection::CheckOutputLimits() {
   return true;
 }
 
+size_t Connection::SendableEnd() {
+  persistence::WriteAheadLog* wal = server_->persistence().wal();
+  if (wal == nullptr) return out_.size();
+  size_t end = std::min(gate_end_, out_.size());
+  if (end > out_sent_ && !wal->Covered(gate_lsn_)) {
+    worker_->WaitForWal(this);
+    return out_sent_;
+  }
+  if (out_.size() > end) {
+    // The appended position now is at least that of every write these replies observed: the
+    // records of the writes they answer were appended before the shard locks were released.
+    gate_lsn_ = data_reply_pending_ ? wal->appended_lsn() : 0;
+    data_reply_pending_ = false;
+    gate_end_ = out_.size();
+    if (!wal->Covered(gate_lsn_)) {
+      worker_->WaitForWal(this);
+      return std::max(end, out_sent_);
+    }
+  }
+  return out_.size();
+}
+
 bool Connection::FlushOutput() {
-  while (out_sent_ < out_.size()) {
-    ssize_t n = ::send(fd_, out_.data() + out_sent_, out_.size() - out_sent_, MSG_NOSIGNAL);
+  size_t sendable = SendableEnd();
+  while (out_sent_ < sendable) {
+    ssize_t n = ::send(fd_, out_.data() + out_sent_, sendable - out_sent_, MSG_NOSIGNAL);
     if (n > 0) {
       out_sent_ += static_cast<size_t>(n);
       server_->stats().net_output_bytes.fetch_add(n, std::memory_order_relaxed);
@@ -320,6 +344,7 @@ bool Connection::FlushOutput() {
   }
   if (out_sent_ == out_.size()) {
     out_sent_ = 0;
+    gate_end_ = 0;
     if (out_.capacity() > 1024 * 1024) {
       std::string().swap(out_);  // release a large buffer once drained
     } else {
@@ -331,6 +356,7 @@ bool Connection::FlushOutput() {
     }
   } else if (out_sent_ > 1024 * 1024) {
     out_.erase(0, out_sent_);
+    gate_end_ = gate_end_ > out_sent_ ? gate_end_ - out_sent_ : 0;
     out_sent_ = 0;
   }
   info_->obuf.store(out_.size() - out_sent_, std::memory_order_relaxed);
@@ -339,7 +365,8 @@ bool Connection::FlushOutput() {
 }
 
 void Connection::UpdateWriteInterest() {
-  bool want = out_sent_ < out_.size();
+  // Output held for the log is not the socket's business: the worker resumes it.
+  bool want = out_sent_ < out_.size() && !wal_waiting_;
   if (want == want_write_) return;
   want_write_ = want;
   uint32_t events = EPOLLIN | EPOLLRDHUP;

@@ -76,11 +76,19 @@ class Connection : public net::IoHandler {
   // Ends a blocked command with `reply` (served, timed out or unblocked) and resumes reading
   // the client's pipelined commands. Runs on the connection's thread.
   void Unblock(std::string reply);
+  // The command just run may have read or written data: its reply must wait for the log to
+  // cover what it observed. Replies of commands that cannot see data (INFO, PING, CONFIG...)
+  // do not wait, so a failing disk leaves the server observable.
+  void NoteDataReply() { data_reply_pending_ = true; }
 
  private:
+  friend class Worker;  // WaitForWal / ReleaseWalWaiters
   void HandleRead();
   void ProcessInput();
   void Pump();
+  // How far out_ may be sent: replies wait until the write-ahead log covers every write they
+  // could have observed (docs/PERSISTENCE.md). Registers with the worker when something waits.
+  size_t SendableEnd();
   bool ViewsInBuffer(const std::vector<std::string_view>& args) const;
   void PrefetchBatch(size_t n);
   bool FlushOutput();  // false if the connection was closed
@@ -106,6 +114,11 @@ class Connection : public net::IoHandler {
   size_t out_sent_ = 0;
   int64_t soft_limit_since_ms_ = 0;
   int64_t batch_clock_us_ = 0;
+  // out_[.., gate_end_) waits for the log to cover gate_lsn_; later bytes get a newer gate.
+  size_t gate_end_ = 0;
+  uint64_t gate_lsn_ = 0;
+  bool wal_waiting_ = false;  // registered with the worker (Worker::WaitForWal)
+  bool data_reply_pending_ = false;  // out_ past gate_end_ holds a data command's reply
 
   protocol::RequestParser parser_;
   protocol::ReplyBuilder reply_;

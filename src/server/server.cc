@@ -31,7 +31,7 @@ Worker::Worker(Server* server, int index)
     : server_(server), index_(index),
       cmd_stats_(new commands::CommandStatsCell[server->commands().id_count()]) {
   rng_ = std::random_device{}() | 1;
-  loop_.SetBeforeSleep([this] { FreeRetired(); });
+  loop_.SetBeforeSleep([this] { BeforeSleep(); });
   deliver_ = [this](uint64_t client_id) {
     return [this, client_id](std::string reply) {
       // Always through the queue, even from this thread: the serving command may be running
@@ -64,6 +64,36 @@ void Worker::Retire(Connection* c) {
   retired_.push_back(c);
 }
 
+void Worker::BeforeSleep() {
+  FreeRetired();
+  persistence::WriteAheadLog* w = nullptr;
+  for (int round = 0; round < 4 && !wal_waiters_.empty(); round++) {
+    w = server_->persistence().wal();
+    if (w != nullptr) w->WriteOut();
+    ReleaseWalWaiters();
+    if (w != nullptr && w->policy() == persistence::FsyncPolicy::kAlways) return;  // sync thread
+  }
+  // Replies that a write(2) alone would release must not wait for the next event.
+  if (!wal_waiters_.empty() && w != nullptr && w->healthy()) loop_.Post([] {});
+}
+
+void Worker::WaitForWal(Connection* c) {
+  if (c->wal_waiting_) return;
+  c->wal_waiting_ = true;
+  wal_waiters_.push_back(c->info().id);
+}
+
+void Worker::ReleaseWalWaiters() {
+  std::vector<uint64_t> ids;
+  ids.swap(wal_waiters_);
+  for (uint64_t id : ids) {
+    if (Connection* c = FindClient(id)) {
+      c->wal_waiting_ = false;
+      c->Pump();  // sends what the log now covers; waits again for the rest
+    }
+  }
+}
+
 void Worker::FreeRetired() {
   for (Connection* c : retired_) conns_.erase(c);
   retired_.clear();
@@ -71,7 +101,10 @@ void Worker::FreeRetired() {
 
 void Worker::Cron() {
   int64_t now = net::UnixTimeMs();
-  if (index_ == 0) server_->SampleOps(now);
+  if (index_ == 0) {
+    server_->SampleOps(now);
+    server_->persistence().Cron();
+  }
   for (auto& [ptr, conn] : conns_) ptr->Cron(now);
   ActiveExpireCycle();
   FreeRetired();
@@ -84,6 +117,7 @@ void Worker::Cron() {
 // SLOW_TIME_PERC) so a mass expiry never stalls clients. The share of expired-but-present keys
 // is thereby bounded near 10% of volatile keys, and CPU per cycle is bounded by the budget.
 void Worker::ActiveExpireCycle() {
+  if (server_->persistence().loading()) return;  // the loader owns the keyspace until done
   auto& ks = server_->keyspace();
   int workers = server_->num_workers();
   int hz = static_cast<int>(std::max<int64_t>(1, server_->config().hz.load()));
@@ -209,15 +243,37 @@ class SignalHandler : public net::IoHandler {
 };
 }  // namespace
 
-void Server::RequestShutdown() {
+void Server::RequestShutdown(int save_mode) {
+  shutdown_save_mode_.store(save_mode);
   shutdown_.store(true);
   for (auto& w : workers_) w->loop().Stop();
+}
+
+void Server::OnWalProgress() {
+  for (auto& w : workers_) {
+    Worker* worker = w.get();
+    worker->loop().Post([worker] { worker->ReleaseWalWaiters(); });
+  }
+}
+
+void Server::LoadData() {
+  Status s = persistence_->LoadAndStartLog();
+  if (!s.ok()) {
+    CLOG(kWarning, "Fatal error loading the DB: {}. Exiting.", s.message());
+    exit_code_.store(1);
+    persistence_->set_loading(false);
+    RequestShutdown(-1);
+    return;
+  }
+  OpenPropagationLog();
+  keyspace_->set_single_worker(config_.threads.load() == 1);
+  persistence_->set_loading(false);
+  CLOG(kNotice, "Ready to accept connections tcp");
 }
 
 int Server::Run() {
   start_time_ms_ = net::UnixTimeMs();
   net::CalibrateFastClock();
-  lastsave_unix_ = start_time_ms_ / 1000;
   int64_t threads = config_.threads.load();
   if (threads <= 0) threads = std::max(1u, std::thread::hardware_concurrency());
   config_.threads.store(threads);
@@ -229,8 +285,10 @@ int Server::Run() {
   lazy_freer_ = std::make_unique<storage::LazyFreer>();
   keyspace_ = std::make_unique<storage::Keyspace>(static_cast<int>(config_.databases.load()),
                                                   lazy_freer_.get());
-  keyspace_->set_single_worker(threads == 1);
-  OpenPropagationLog();
+  // Until the data is loaded the loader thread writes the tables: real locks meanwhile.
+  keyspace_->set_single_worker(false);
+  persistence_ = std::make_unique<Persistence>(this);
+  persistence_->set_loading(true);
 
   std::string dir = config_.dir.Get();
   if (!dir.empty()) {
@@ -284,16 +342,26 @@ int Server::Run() {
   for (auto& l : listeners_) {
     CLOG(kNotice, "Listening on {}:{}", l->address(), l->port());
   }
-  CLOG(kNotice, "Ready to accept connections tcp");
 
   for (size_t i = 1; i < workers_.size(); i++) {
     threads_.emplace_back([this, i] { workers_[i]->loop().Run(); });
   }
+  loader_ = std::thread([this] { LoadData(); });
   if (!shutdown_.load()) workers_[0]->loop().Run();
   for (auto& w : workers_) w->loop().Stop();
   for (auto& t : threads_) t.join();
+  loader_.join();
 
   CLOG(kWarning, "User requested shutdown...");
+  if (exit_code_.load() == 0) {
+    // No worker runs any more: the log gets every acknowledged write, the snapshot a
+    // consistent dataset.
+    Status ps = persistence_->Shutdown(shutdown_save_mode_.load());
+    if (!ps.ok()) {
+      CLOG(kWarning, "{}", ps.message());
+      exit_code_.store(1);
+    }
+  }
   if (!pidfile.empty()) {
     CLOG(kNotice, "Removing the pid file.");
     unlink(pidfile.c_str());
@@ -303,7 +371,8 @@ int Server::Run() {
   lazy_freer_->Drain();
   CLOG(kWarning, "Cardinal is now ready to exit, bye bye...");
   close(sfd);
-  return 0;
+  persistence_.reset();
+  return exit_code_.load();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -492,6 +561,15 @@ void Server::Dispatch(Connection* conn, commands::ArgList args) {
     err = protocol::kNoAuthErr;
     commands::BumpOwned(cells[cmd->id()].rejected_calls);
   }
+  if (err.empty() && persistence_->loading() && !(cmd->spec().flags & commands::kLoading)) {
+    err = "LOADING Redis is loading the dataset in memory";
+    commands::BumpOwned(cells[cmd->id()].rejected_calls);
+  }
+  // Writes (and PING, as Redis does) are refused while the log or the last BGSAVE failed.
+  if (err.empty() && ((cmd->spec().flags & commands::kWrite) || cmd->name() == "ping") &&
+      persistence_->WritesRefused(&err)) {
+    commands::BumpOwned(cells[cmd->id()].rejected_calls);
+  }
   if (!err.empty()) {
     if (st.multi.active) st.multi.aborted = true;
     if (cmd != nullptr && cmd->name() == "exec") {
@@ -529,6 +607,10 @@ void Server::Dispatch(Connection* conn, commands::ArgList args) {
   bool skip_this = st.skip_next_reply;
   st.skip_next_reply = false;
   Execute(cmd, args, ctx, conn->batch_clock_us());
+  if ((cmd->spec().flags & (commands::kWrite | commands::kReadOnly)) || cmd->spec().keys.first > 0 ||
+      cmd->spec().key_extractor != nullptr || cmd->name() == "exec") {
+    conn->NoteDataReply();
+  }
   if (!ctx.ready_keys().empty()) commands::ServeReadyKeys(ctx);
   commands::BumpOwned(conn->info().tot_cmds);
   conn->info().db.store(st.db, std::memory_order_relaxed);

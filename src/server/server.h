@@ -22,6 +22,7 @@
 #include "commands/command.h"
 #include "config/config_registry.h"
 #include "server/connection.h"
+#include "server/persistence.h"
 #include "server/server_config.h"
 #include "server/slowlog.h"
 #include "storage/keyspace.h"
@@ -57,8 +58,14 @@ class Worker {
   }
   // How a blocked client's reply reaches its connection on this worker (blocking.h).
   const commands::CommandContext::DeliverFactory& deliver_factory() const { return deliver_; }
+  // Connections whose replies wait for the write-ahead log (docs/PERSISTENCE.md). Before the
+  // loop sleeps the worker writes the log out and releases those it covers; the log's sync
+  // thread wakes the loop (ReleaseWalWaiters) when an fsync covers more.
+  void WaitForWal(Connection* c);
+  void ReleaseWalWaiters();
 
  private:
+  void BeforeSleep();
   void FreeRetired();
   Server* server_;
   int index_;
@@ -67,6 +74,7 @@ class Worker {
   std::unordered_map<uint64_t, Connection*> by_id_;
   commands::CommandContext::DeliverFactory deliver_;
   std::vector<Connection*> retired_;
+  std::vector<uint64_t> wal_waiters_;  // client ids
   uint64_t rng_;
   std::unique_ptr<commands::CommandStatsCell[]> cmd_stats_;
 };
@@ -93,8 +101,13 @@ class Server {
   Status Configure(const std::vector<std::string>& argv, char** envp);
   // Binds, starts workers, serves until shutdown. Returns the process exit code.
   int Run();
-  // Thread-safe: asks the server to stop (SHUTDOWN, SIGTERM).
-  void RequestShutdown();
+  // Thread-safe: asks the server to stop (SHUTDOWN, SIGTERM). `save_mode`: -1 NOSAVE, 0 as
+  // configured (save when save rules exist), 1 SAVE.
+  void RequestShutdown(int save_mode = 0);
+  Persistence& persistence() { return *persistence_; }
+  // The log's sync thread calls this when more of the log became durable: every worker
+  // releases the replies that waited for it.
+  void OnWalProgress();
 
   ServerConfig& config() { return config_; }
   config::ConfigRegistry& config_registry() { return registry_; }
@@ -140,7 +153,7 @@ class Server {
   std::map<std::string, uint64_t> ErrorStats();
   void ResetStats();
 
-  int64_t lastsave_unix() const { return lastsave_unix_; }
+  int64_t lastsave_unix() const { return persistence_->lastsave_unix(); }
   SlowLog& slowlog() { return slowlog_; }
   // INFO instantaneous_ops_per_sec: commands per second over the last sampling window
   // (worker 0's cron samples about once a second).
@@ -153,12 +166,18 @@ class Server {
                          const ClientInfo* info);
   Status Bind();
   void OpenPropagationLog();
+  // The loader thread's body: loads the data, then lets commands in (or stops the server).
+  void LoadData();
 
   ServerConfig config_;
   config::ConfigRegistry registry_;
   commands::CommandRegistry commands_;
   std::unique_ptr<storage::LazyFreer> lazy_freer_;
   std::unique_ptr<storage::Keyspace> keyspace_;
+  std::unique_ptr<Persistence> persistence_;
+  std::thread loader_;
+  std::atomic<int> shutdown_save_mode_{0};
+  std::atomic<int> exit_code_{0};
   ServerStats stats_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<std::thread> threads_;
@@ -171,7 +190,6 @@ class Server {
   std::string run_id_;
   std::string config_file_;
   int64_t start_time_ms_ = 0;
-  int64_t lastsave_unix_ = 0;
   std::atomic<bool> shutdown_{false};
   SlowLog slowlog_;
   int64_t ops_sample_ms_ = 0;      // only worker 0 touches these two

@@ -156,16 +156,36 @@ void RegisterServerConfig(ServerConfig* c, config::ConfigRegistry* r) {
   r->AddInt("zset-max-listpack-value", &c->cmd.zset_max_listpack_value, 64, 0, kMaxLL);
   r->AddAlias("zset-max-ziplist-value", "zset-max-listpack-value");
 
-  // Persistence: declared now so tools and config files keep working; the durability issue
-  // gives them effect.
+  // Persistence (server/persistence.h). appendonly and appendfsync take effect at runtime
+  // through the persistence manager, which reads them in its cron.
   r->AddBool("appendonly", &c->appendonly, false);
   r->AddEnum("appendfsync", &c->appendfsync, {"always", "everysec", "no"}, 1);
+  r->AddBool("aof-load-truncated", &c->aof_load_truncated, true);
+  r->AddInt("auto-aof-rewrite-percentage", &c->auto_aof_rewrite_percentage, 100, 0, INT32_MAX);
+  r->AddMemory("auto-aof-rewrite-min-size", &c->auto_aof_rewrite_min_size, 64LL << 20, 0, kMaxLL);
+  r->AddBool("rdbcompression", &c->rdbcompression, true);
+  r->AddBool("rdbchecksum", &c->rdbchecksum, true, immutable);
+  r->AddBool("stop-writes-on-bgsave-error", &c->stop_writes_on_bgsave_error, true);
+  r->AddInt("rdb-key-save-delay", &c->rdb_key_save_delay, 0, INT32_MIN, INT32_MAX);
+  r->AddInt("key-load-delay", &c->key_load_delay, 0, INT32_MIN, INT32_MAX);
   r->AddString("appendfilename", &c->appendfilename, "appendonly.aof", immutable);
   r->AddString("appenddirname", &c->appenddirname, "appendonlydir", immutable);
   r->AddString("dbfilename", &c->dbfilename, "dump.rdb");
   r->AddSpecial(
       "save",
-      [c](const std::vector<std::string>& w) {
+      [c](const std::vector<std::string>& args) {
+        // `--save "3600 1"` arrives as one word: split it like Redis does.
+        std::vector<std::string> w;
+        for (const auto& a : args) {
+          size_t i = 0;
+          while (i < a.size()) {
+            while (i < a.size() && a[i] == ' ') i++;
+            size_t j = i;
+            while (j < a.size() && a[j] != ' ') j++;
+            if (j > i) w.push_back(a.substr(i, j - i));
+            i = j;
+          }
+        }
         if (w.size() % 2 != 0) return Status::InvalidArgument("Invalid save parameters");
         for (const auto& x : w) {
           int64_t n;

@@ -51,9 +51,17 @@ struct ServerConfig {
   std::atomic<int64_t> slowlog_max_len{128};
   std::atomic<int64_t> latency_monitor_threshold{0};
   std::atomic<int64_t> cluster_enabled{0};
-  // Persistence (consumed by the durability issue; declared now so tools see them)
+  // Persistence (server/persistence.h)
   std::atomic<int64_t> appendonly{0};
-  std::atomic<int64_t> appendfsync{1};
+  std::atomic<int64_t> appendfsync{1};  // index into {always, everysec, no}
+  std::atomic<int64_t> aof_load_truncated{1};
+  std::atomic<int64_t> auto_aof_rewrite_percentage{100};
+  std::atomic<int64_t> auto_aof_rewrite_min_size{64LL << 20};
+  std::atomic<int64_t> rdbcompression{1};
+  std::atomic<int64_t> rdbchecksum{1};
+  std::atomic<int64_t> stop_writes_on_bgsave_error{1};
+  std::atomic<int64_t> rdb_key_save_delay{0};  // us per key in a saving child (tests, as Redis)
+  std::atomic<int64_t> key_load_delay{0};       // us per key (or log command) while loading
   std::atomic<int64_t> daemonize{0};
   // Logging
 

@@ -9,6 +9,7 @@
 #include <mimalloc.h>
 #endif
 
+#include <cerrno>
 #include <chrono>
 #include <fstream>
 #include <thread>
@@ -167,35 +168,7 @@ std::string InfoMemory(Server& srv, CommandContext& ctx) {
 }
 
 std::string InfoPersistence(Server& srv, CommandContext& ctx) {
-  uint64_t dirty = srv.keyspace().SumStat(&storage::ShardStats::dirty);
-  return fmt::format(
-      "# Persistence\r\n"
-      "loading:0\r\n"
-      "async_loading:0\r\n"
-      "current_cow_peak:0\r\n"
-      "current_cow_size:0\r\n"
-      "current_cow_size_age:0\r\n"
-      "current_fork_perc:0.00\r\n"
-      "current_save_keys_processed:0\r\n"
-      "current_save_keys_total:0\r\n"
-      "rdb_changes_since_last_save:{}\r\n"
-      "rdb_bgsave_in_progress:0\r\n"
-      "rdb_last_save_time:{}\r\n"
-      "rdb_last_bgsave_status:ok\r\n"
-      "rdb_last_bgsave_time_sec:-1\r\n"
-      "rdb_current_bgsave_time_sec:-1\r\n"
-      "rdb_saves:0\r\n"
-      "aof_enabled:{}\r\n"
-      "aof_rewrite_in_progress:0\r\n"
-      "aof_rewrite_scheduled:0\r\n"
-      "aof_last_rewrite_time_sec:-1\r\n"
-      "aof_current_rewrite_time_sec:-1\r\n"
-      "aof_last_bgrewrite_status:ok\r\n"
-      "aof_rewrites:0\r\n"
-      "aof_last_write_status:ok\r\n"
-      "module_fork_in_progress:0\r\n"
-      "module_fork_last_cow_size:0\r\n",
-      dirty, srv.lastsave_unix(), srv.config().appendonly.load());
+  return srv.persistence().InfoSection();
 }
 
 std::string InfoStats(Server& srv, CommandContext& ctx) {
@@ -567,18 +540,50 @@ void CmdTime(ArgList, CommandContext& ctx) {
 void CmdLastSave(ArgList, CommandContext& ctx) { ctx.reply().SendLong(Srv(ctx).lastsave_unix()); }
 
 void CmdShutdown(ArgList args, CommandContext& ctx) {
+  int save_mode = 0;
   for (size_t i = 1; i < args.size(); i++) {
     std::string_view a = args[i];
-    if (!EqualsIgnoreCase(a, "NOSAVE") && !EqualsIgnoreCase(a, "SAVE") &&
-        !EqualsIgnoreCase(a, "NOW") && !EqualsIgnoreCase(a, "FORCE") &&
-        !EqualsIgnoreCase(a, "ABORT")) {
+    if (EqualsIgnoreCase(a, "NOSAVE")) {
+      save_mode = -1;
+    } else if (EqualsIgnoreCase(a, "SAVE")) {
+      save_mode = 1;
+    } else if (!EqualsIgnoreCase(a, "NOW") && !EqualsIgnoreCase(a, "FORCE") &&
+               !EqualsIgnoreCase(a, "ABORT")) {
       return ctx.reply().SendError(protocol::kSyntaxErr);
     }
     if (EqualsIgnoreCase(a, "ABORT")) return ctx.reply().SendError("ERR No shutdown in progress.");
   }
-  // Nothing to save yet (durability issue); like Redis, a successful SHUTDOWN sends no reply.
-  Srv(ctx).RequestShutdown();
+  // The log is flushed and the snapshot saved once every worker has stopped (Server::Run), so
+  // no write can slip in after them. Like Redis, a successful SHUTDOWN sends no reply.
+  Srv(ctx).RequestShutdown(save_mode);
   ctx.client().close_after_reply = true;
+}
+
+void CmdSave(ArgList, CommandContext& ctx) {
+  Status s = Srv(ctx).persistence().Save();
+  if (!s.ok()) return ctx.reply().SendError(s.message());
+  ctx.reply().SendOk();
+}
+
+// Sends a "+text" / "-text" line from the persistence manager.
+void SendStatusLine(CommandContext& ctx, const std::string& line) {
+  if (line[0] == '-') return ctx.reply().SendError(line.substr(1));
+  ctx.reply().SendSimple(line.substr(1));
+}
+
+void CmdBgSave(ArgList args, CommandContext& ctx) {
+  bool schedule = false;
+  if (args.size() > 1) {
+    if (args.size() > 2 || !EqualsIgnoreCase(args[1], "SCHEDULE")) {
+      return ctx.reply().SendError(protocol::kSyntaxErr);
+    }
+    schedule = true;
+  }
+  SendStatusLine(ctx, Srv(ctx).persistence().BgSave(schedule));
+}
+
+void CmdBgRewriteAof(ArgList, CommandContext& ctx) {
+  SendStatusLine(ctx, Srv(ctx).persistence().BgRewriteAof());
 }
 
 void CmdDebug(ArgList args, CommandContext& ctx) {
@@ -591,6 +596,28 @@ void CmdDebug(ArgList args, CommandContext& ctx) {
     return rb.SendOk();
   }
   if (EqualsIgnoreCase(sub, "SET-ACTIVE-EXPIRE") && args.size() == 3) return rb.SendOk();
+  // DEBUG FAULT WRITE|SYNC <path-substring> <EIO|ENOSPC> [<bytes accepted first>] | DEBUG FAULT
+  // OFF: makes persistence file operations fail as a broken disk would (Cardinal's own, tests).
+  if (EqualsIgnoreCase(sub, "FAULT") && args.size() >= 3) {
+    auto& env = Srv(ctx).persistence().env();
+    if (EqualsIgnoreCase(args[2], "OFF") && args.size() == 3) {
+      env.Disarm();
+      return rb.SendOk();
+    }
+    if (args.size() < 5 || args.size() > 6) return rb.SendError(protocol::kSyntaxErr);
+    bool write = EqualsIgnoreCase(args[2], "WRITE");
+    if (!write && !EqualsIgnoreCase(args[2], "SYNC")) return rb.SendError(protocol::kSyntaxErr);
+    int err = EqualsIgnoreCase(args[4], "ENOSPC") ? ENOSPC
+              : EqualsIgnoreCase(args[4], "EIO")  ? EIO
+                                                  : 0;
+    int64_t after = 0;
+    if (err == 0 || (args.size() == 6 && (!ParseInt64(args[5], &after) || after < 0))) {
+      return rb.SendError(protocol::kSyntaxErr);
+    }
+    env.Arm(write ? persistence::FaultInjectionEnv::Op::kWrite : persistence::FaultInjectionEnv::Op::kSync,
+            std::string(args[3]), err, static_cast<uint64_t>(after));
+    return rb.SendOk();
+  }
   if (EqualsIgnoreCase(sub, "HELP")) {
     rb.SendArrayLen(2);
     rb.SendSimple("SLEEP <seconds>");
@@ -687,6 +714,14 @@ void RegisterServerFamily(commands::CommandRegistry* r) {
   r->Add(spec("lastsave", 1, kLoading | kStale | kFast,
               "Returns the Unix timestamp of the last successful save to disk.", "1.0.0", "O(1)",
               CmdLastSave));
+  r->Add(spec("save", 1, kAdmin | kNoScript | kNoMulti,
+              "Synchronously saves the database(s) to disk.", "1.0.0",
+              "O(N) where N is the total number of keys in all databases", CmdSave));
+  r->Add(spec("bgsave", -1, kAdmin | kNoScript, "Asynchronously saves the database(s) to disk.",
+              "1.0.0", "O(1)", CmdBgSave));
+  r->Add(spec("bgrewriteaof", 1, kAdmin | kNoScript,
+              "Asynchronously rewrites the append-only file to disk.", "1.0.0", "O(1)",
+              CmdBgRewriteAof));
   r->Add(spec("shutdown", -1, kAdmin | kNoScript | kLoading | kStale | kNoMulti | kAllowBusy,
               "Synchronously saves the database(s) to disk and shuts down the Redis server.",
               "1.0.0", "O(N) when saving, where N is the total number of keys in all databases "
