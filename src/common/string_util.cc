@@ -266,4 +266,17 @@ std::string ToUpperAscii(std::string_view s) {
   return out;
 }
 
+std::vector<std::string_view> SplitSpaces(std::string_view s) {
+  std::vector<std::string_view> words;
+  size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && s[i] == ' ') i++;
+    size_t j = i;
+    while (j < s.size() && s[j] != ' ') j++;
+    if (j > i) words.push_back(s.substr(i, j - i));
+    i = j;
+  }
+  return words;
+}
+
 }  // namespace cardinal

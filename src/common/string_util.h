@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cardinal {
 
@@ -84,5 +85,9 @@ bool ParseTimeoutSeconds(std::string_view s, int64_t* timeout_ms, std::string* e
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 void ToLowerAscii(std::string* s);
 std::string ToUpperAscii(std::string_view s);
+
+// The space-separated words of `s` (runs of spaces separate; no quoting), as views into it:
+// `save` rules, manifest lines.
+std::vector<std::string_view> SplitSpaces(std::string_view s);
 
 }  // namespace cardinal

@@ -46,14 +46,7 @@ Status AofManifest::Parse(std::string_view text, AofManifest* out) {
     line_no++;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty() || line[0] == '#') continue;
-    std::vector<std::string_view> words;
-    for (size_t i = 0; i < line.size();) {
-      while (i < line.size() && line[i] == ' ') i++;
-      size_t j = i;
-      while (j < line.size() && line[j] != ' ') j++;
-      if (j > i) words.push_back(line.substr(i, j - i));
-      i = j;
-    }
+    std::vector<std::string_view> words = SplitSpaces(line);
     auto bad = [&](std::string_view why) {
       return Status::Corruption(fmt::format("manifest line {}: {}", line_no, why));
     };

@@ -38,19 +38,6 @@ constexpr const char* kBgsaveErr =
     "(stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB "
     "error.";
 
-std::vector<std::string> SplitWords(const std::string& s) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i < s.size()) {
-    while (i < s.size() && s[i] == ' ') i++;
-    size_t j = i;
-    while (j < s.size() && s[j] != ' ') j++;
-    if (j > i) out.push_back(s.substr(i, j - i));
-    i = j;
-  }
-  return out;
-}
-
 }  // namespace
 
 Persistence::Persistence(Server* server) : server_(server) {
@@ -628,7 +615,7 @@ void Persistence::Cron() {
     uint64_t dirty = DirtySinceSave();
     int64_t since = now_ms / 1000 - lastsave_unix();
     bool may_retry = last_bgsave_ok_.load() || now_ms - last_bgsave_try_ms_ > 5000;
-    std::vector<std::string> w = SplitWords(rules);
+    std::vector<std::string_view> w = SplitSpaces(rules);
     for (size_t i = 0; i + 1 < w.size() && may_retry; i += 2) {
       int64_t secs = 0, changes = 0;
       ParseInt64(w[i], &secs);

@@ -177,14 +177,7 @@ void RegisterServerConfig(ServerConfig* c, config::ConfigRegistry* r) {
         // `--save "3600 1"` arrives as one word: split it like Redis does.
         std::vector<std::string> w;
         for (const auto& a : args) {
-          size_t i = 0;
-          while (i < a.size()) {
-            while (i < a.size() && a[i] == ' ') i++;
-            size_t j = i;
-            while (j < a.size() && a[j] != ' ') j++;
-            if (j > i) w.push_back(a.substr(i, j - i));
-            i = j;
-          }
+          for (std::string_view word : SplitSpaces(a)) w.emplace_back(word);
         }
         if (w.size() % 2 != 0) return Status::InvalidArgument("Invalid save parameters");
         for (const auto& x : w) {
