@@ -136,8 +136,9 @@ def bgsave_peak(args):
             run_bench.load_keys(s.port, args.keys)
             base = pss_kb(s.pid)
             stop = threading.Event()
-            load = subprocess.Popen([args.redis_benchmark, "-p", str(s.port), "-c", "20", "-n", "100000000",
-                                     "-r", str(args.keys), "-d", "16", "-P", "16", "-t", "set", "-q"],
+            load = subprocess.Popen([args.redis_benchmark, "-p", str(s.port), "-c", str(args.bgsave_clients),
+                                     "-n", "100000000", "-r", str(args.keys), "-d", "16",
+                                     "-P", str(args.bgsave_pipeline), "-t", "set", "-q"],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(1.0)
             peak = 0
@@ -156,12 +157,15 @@ def bgsave_peak(args):
             load.terminate()
             load.wait(timeout=30)
             stop.set()
-            out[s.label] = {"dataset_pss_kb": base, "peak_pss_kb": peak, "ratio_to_dataset": peak / base}
+            secs = time.monotonic() - t0
+            out[s.label] = {"dataset_pss_kb": base, "peak_pss_kb": peak, "ratio_to_dataset": peak / base,
+                            "seconds": secs}
             print(f"  BGSAVE {s.label:9s} before {base / 1024:8.1f} MiB, peak parent+child "
-                  f"{peak / 1024:8.1f} MiB ({peak / base:.2f}x)", flush=True)
+                  f"{peak / 1024:8.1f} MiB ({peak / base:.2f}x), save took ~{secs:.2f} s", flush=True)
         finally:
             s.stop()
-    print("\nPeak memory during BGSAVE of %d keys under a SET load (PSS, parent + child):" % args.keys)
+    print("\nPeak memory during BGSAVE of %d keys under a SET load of %d clients, pipeline %d "
+          "(PSS, parent + child):" % (args.keys, args.bgsave_clients, args.bgsave_pipeline))
     for lab, r in out.items():
         print(f"  {lab:9s} {r['peak_pss_kb'] / 1024:8.1f} MiB = {r['ratio_to_dataset']:.2f}x its dataset")
     return out
@@ -180,6 +184,8 @@ def main():
     ap.add_argument("--server-cpu", default="0")
     ap.add_argument("--client-cpu", default="1")
     ap.add_argument("--quick", action="store_true", help="1 round, 20000 requests, 300000 keys")
+    ap.add_argument("--bgsave-clients", type=int, default=20, help="write load during BGSAVE")
+    ap.add_argument("--bgsave-pipeline", type=int, default=16)
     ap.add_argument("--skip-throughput", action="store_true")
     ap.add_argument("--skip-load", action="store_true")
     ap.add_argument("--skip-bgsave", action="store_true")

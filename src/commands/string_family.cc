@@ -161,7 +161,9 @@ void SetGeneric(CommandContext& ctx, std::string_view key, std::string_view valu
     int64_t exp = expire_at;
     bool keepttl = (flags & kSetKeepTtl) && cur != nullptr && cur->has_expire();
     if (keepttl) exp = cur->expire_at();
-    db.UpsertFound(Entry::NewString(key, value, exp), cur);
+    if (cur == nullptr || !db.OverwriteString(cur, value, exp)) {
+      db.UpsertFound(Entry::NewString(key, value, exp), cur);
+    }
     PropagateSet(db, key, value, expire_at, keepttl);
     if (!(flags & kSetGet)) {
       if (int_replies) rb.SendLong(1); else rb.SendOk();

@@ -84,6 +84,21 @@ Entry* Entry::NewString(std::string_view key, std::string_view value, int64_t ex
                      expire_at_ms);
 }
 
+bool Entry::OverwriteStringInPlace(std::string_view value) {
+  int64_t iv;
+  bool is_int = value.size() <= 20 && ValueIsCanonicalInt64(value, &iv);
+  if (encoding() == Encoding::kInt) {
+    if (!is_int) return false;
+    set_int_value(iv);
+    return true;
+  }
+  if (encoding() != Encoding::kEmbStr || is_int) return false;
+  size_t off = value_offset();
+  if (bytes_[off] != value.size()) return false;
+  if (!value.empty()) std::memcpy(bytes_ + off + 1, value.data(), value.size());
+  return true;
+}
+
 Entry* Entry::NewStringAs(std::string_view key, std::string_view value, Encoding enc,
                           int64_t expire_at_ms) {
   if (enc == Encoding::kInt) {

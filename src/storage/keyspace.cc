@@ -192,6 +192,15 @@ bool Db::UpsertImpl(Entry* e, uint64_t h, Entry* old) {
   return replaced;
 }
 
+bool Db::OverwriteString(Entry* e, std::string_view value, int64_t expire_at_ms) {
+  if (e->type() != ObjType::kString || e->has_expire() != (expire_at_ms >= 0)) return false;
+  if (!e->OverwriteStringInPlace(value)) return false;
+  if (expire_at_ms >= 0) e->set_expire_at(expire_at_ms);
+  e->set_lru(static_cast<uint32_t>(now_ms_ / 1000));
+  Touch(e->key());
+  return true;
+}
+
 void Db::Replace(Entry* old_entry, Entry* new_entry) {
   std::string_view key = new_entry->key();
   uint64_t h = core::HashKey(key);

@@ -148,6 +148,10 @@ class Db {
   // Upsert when the caller has just looked the key up with Find/FindRead in this operation:
   // `found` is what that returned, so the table is not probed twice (SET's hot path).
   bool UpsertFound(Entry* e, Entry* found);
+  // SET semantics on a live string entry `e` without reallocating it, when the value fits its
+  // block and the TTL state does not change (expire_at_ms < 0: none). Returns false when a new
+  // entry is needed (the caller then uses UpsertFound).
+  bool OverwriteString(Entry* e, std::string_view value, int64_t expire_at_ms);
   // `new_entry` (same key) takes the place of `old_entry`, which is freed. TTL state follows the
   // new entry; watchers are touched and memory accounting adjusted.
   void Replace(Entry* old_entry, Entry* new_entry);
