@@ -103,6 +103,24 @@ def read_all(port, pattern):
     return r, keys
 
 
+def oldest_lost_ack(port, writers):
+    """The monotonic time of the oldest acknowledged write that is missing (None: none lost)."""
+    import redis
+    r = redis.Redis(port=port, socket_timeout=30)
+    times = []
+    for w in writers:
+        counter = int(r.get(f"{w.name_}:counter") or 0)
+        if counter < len(w.incr_ack_times):
+            times.append(w.incr_ack_times[counter])
+        items = r.llen(f"{w.name_}:list")
+        if items < len(w.push_ack_times):
+            times.append(w.push_ack_times[items])
+        for key, t in w.set_ack_time.items():
+            if r.get(key) is None:
+                times.append(t)
+    return min(times) if times else None
+
+
 def verify(port, writers):
     """Checks the restarted server against the writers' records. A writer with durable_before
     set (a monotonic time) only needs its acknowledgements older than that to have survived
@@ -227,6 +245,10 @@ def test_power_loss(cardinal_factory, tmp_path, fsync):
             # survives; the newest second may be lost.
             for w in writers:
                 w.durable_before = kill_time - 2.0
+            oldest = oldest_lost_ack(srv.port, writers)
+            window = 0.0 if oldest is None else kill_time - oldest
+            print(f"everysec power loss, round {rnd}: lost acknowledged writes from the last "
+                  f"{window:.2f} s before the cut")
         verify(srv.port, history)
         srv.kill9()
         cut_to_synced(data, journal)
