@@ -57,6 +57,7 @@ std::string Persistence::aof_dir() const { return server_->config().appenddirnam
 std::string Persistence::RewriteTempName(pid_t child) const {
   return persistence::JoinPath(aof_dir(), fmt::format("{}.rewrite-{}.rdb", prefix(), child));
 }
+
 std::string Persistence::prefix() const { return server_->config().appendfilename.Get(); }
 
 bool Persistence::SaveRulesSet() const { return !server_->config().save.Get().empty(); }
@@ -127,6 +128,7 @@ Status Persistence::LoadAndStartLog() {
       RemoveUnreferencedFiles(manifest);
       CLOG(kNotice, "DB loaded from append only file: {:.3f} seconds",
            (net::MonotonicMs() - start) / 1000.0);
+      std::lock_guard lk(mu_);
       s = OpenLog(manifest);
     } else if (s.code() == Status::Code::kNotFound) {
       // No log yet. Unlike Redis 7.0 (which would start empty and lose the snapshot), an
@@ -139,6 +141,7 @@ Status Persistence::LoadAndStartLog() {
         CLOG(kNotice, "DB loaded from disk: {:.3f} seconds", (net::MonotonicMs() - start) / 1000.0);
       }
       s = env_.CreateDirIfMissing(aof_dir());
+      std::lock_guard lk(mu_);
       if (s.ok()) s = CreateLogFromDataset();
     }
     if (s.ok()) appendonly_on_ = true;
@@ -300,11 +303,8 @@ Status Persistence::OpenLog(AofManifest manifest) {
   if (aof_base_size_.load() == 0) aof_base_size_.store(base + older + log->current_size());
   log->SetProgressCallback([srv = server_] { srv->OnWalProgress(); });
   WriteAheadLog* raw = log.get();
-  {
-    std::lock_guard lk(mu_);
-    manifest_ = std::move(manifest);
-    logs_.push_back(std::move(log));
-  }
+  manifest_ = std::move(manifest);
+  logs_.push_back(std::move(log));
   server_->keyspace().propagator().AddSink(
       std::shared_ptr<storage::PropagationSink>(raw, [](storage::PropagationSink*) {}));
   wal_.store(raw, std::memory_order_release);
@@ -312,12 +312,7 @@ Status Persistence::OpenLog(AofManifest manifest) {
 }
 
 Status Persistence::CreateLogFromDataset() {
-  AofManifest m;
-  {
-    std::lock_guard lk(mu_);
-    m = manifest_;
-  }
-  uint64_t seq = m.NextSeq();
+  uint64_t seq = manifest_.NextSeq();
   AofManifest fresh;
   fresh.base = AofManifest::File{AofManifest::BaseName(prefix(), seq), seq};
   fresh.incrs.push_back({AofManifest::IncrName(prefix(), seq), seq});
@@ -419,6 +414,7 @@ pid_t Persistence::ForkSnapshot(const std::string& path, bool aof_base,
     CLOG(kNotice, "{} saved on disk ({} keys)", aof_base ? "AOF base" : "DB", st.keys);
     ::_exit(0);
   }
+  if (pid > 0) ks.set_fork_child_active(true);
   ks.Unlock(storage::Keyspace::kAllShards);
   return pid;
 }
@@ -570,15 +566,19 @@ void Persistence::ReapChild() {
   }
   child_pid_ = -1;
   child_kind_ = ChildKind::kNone;
+  server_->keyspace().set_fork_child_active(false);
 }
 
 void Persistence::Cron() {
   if (loading()) return;
   const ServerConfig& c = server_->config();
-  // CONFIG SET appendonly / appendfsync.
+  // CONFIG SET appendonly / appendfsync. Lock order everywhere: mu_, then shard locks.
   bool want_aof = c.appendonly.load() != 0;
   if (want_aof != appendonly_on_) {
-    if (want_aof) {
+    std::lock_guard lk(mu_);
+    if (child_pid_ > 0) {
+      // A child is writing: switch once it is done (next ticks).
+    } else if (want_aof) {
       auto& ks = server_->keyspace();
       ks.Lock(storage::Keyspace::kAllShards);
       Status s = env_.CreateDirIfMissing(aof_dir());

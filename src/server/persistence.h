@@ -77,9 +77,11 @@ class Persistence {
   std::string RewriteTempName(pid_t child) const;
   Status LoadAof(const persistence::AofManifest& manifest);
   Status ReplayIncr(const std::string& name, bool last);
+  // Opens the last incremental file of `manifest` (creating it) and starts logging.
+  // REQUIRES: mu_.
   Status OpenLog(persistence::AofManifest manifest);
   // Creates the log from the current dataset: base snapshot + manifest + a new incr file.
-  // REQUIRES: no concurrent writers (start-up, or every shard locked).
+  // REQUIRES: mu_, and no concurrent writers (start-up, or every shard locked).
   Status CreateLogFromDataset();
   void DisableLog();
   // Forks with every shard locked; `in_lock` runs in the parent before the fork. Returns the
@@ -99,6 +101,7 @@ class Persistence {
   std::atomic<persistence::WriteAheadLog*> wal_{nullptr};
   std::vector<std::unique_ptr<persistence::WriteAheadLog>> logs_;  // closed ones stay alive
 
+  // Lock order: mu_ before the shard locks (BGSAVE forks holding both).
   mutable std::mutex mu_;
   persistence::AofManifest manifest_;  // GUARDED_BY(mu_)
   ChildKind child_kind_ = ChildKind::kNone;

@@ -22,7 +22,7 @@ Keyspace::~Keyspace() {
 // With a single worker thread no other thread touches live tables (the lazy-free thread only
 // frees detached ones), so the shard locks would only cost time: they become no-ops.
 void Keyspace::Lock(ShardMask mask) {
-  if (single_worker_) return;
+  if (single_worker_.load(std::memory_order_relaxed)) return;
   while (mask) {
     unsigned i = static_cast<unsigned>(__builtin_ctzll(mask));
     shards_[i]->mu.lock();
@@ -31,7 +31,7 @@ void Keyspace::Lock(ShardMask mask) {
 }
 
 void Keyspace::Unlock(ShardMask mask) {
-  if (single_worker_) return;
+  if (single_worker_.load(std::memory_order_relaxed)) return;
   while (mask) {
     unsigned i = static_cast<unsigned>(__builtin_ctzll(mask));
     shards_[i]->mu.unlock();
@@ -54,12 +54,12 @@ static void ForEachHashShard(Keyspace* ks, bool single_worker, const uint64_t* h
 }
 
 void Keyspace::PrefetchSlots(int db, const uint64_t* hashes, size_t n) {
-  ForEachHashShard(this, single_worker_, hashes, n, db,
+  ForEachHashShard(this, single_worker_.load(std::memory_order_relaxed), hashes, n, db,
                    [](const KeyTable& t, uint64_t h) { t.PrefetchSlot(h); });
 }
 
 void Keyspace::PrefetchEntries(int db, const uint64_t* hashes, size_t n) {
-  ForEachHashShard(this, single_worker_, hashes, n, db,
+  ForEachHashShard(this, single_worker_.load(std::memory_order_relaxed), hashes, n, db,
                    [](const KeyTable& t, uint64_t h) { t.PrefetchEntry(h); });
 }
 
@@ -136,7 +136,10 @@ Entry* Db::FindRead(std::string_view key) {
     BumpUnderLock(s.stats.keyspace_misses);
   } else {
     BumpUnderLock(s.stats.keyspace_hits);
-    e->set_lru(static_cast<uint32_t>(now_ms_ / 1000));
+    // Only a changed value is stored: a page that is only read stays clean (cache line,
+    // copy-on-write).
+    uint32_t now_s = static_cast<uint32_t>(now_ms_ / 1000);
+    if (e->lru() != now_s && !ks_->fork_child_active()) e->set_lru(now_s);
   }
   return e;
 }

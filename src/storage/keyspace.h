@@ -102,10 +102,15 @@ class Keyspace {
   // Prefetch hints for the keys of a pipelined batch (SegmentedTable::PrefetchSlot/Entry), so
   // their cache misses overlap. With a single worker thread no other thread modifies live
   // tables, so hints read them without the lock; otherwise a busy shard is skipped (try_lock).
-  void set_single_worker(bool v) { single_worker_ = v; }
+  // Flipped once, when loading ends (no command holds a shard lock then: see Server::LoadData).
+  void set_single_worker(bool v) { single_worker_.store(v, std::memory_order_relaxed); }
   void PrefetchSlots(int db, const uint64_t* hashes, size_t n);
   void PrefetchEntries(int db, const uint64_t* hashes, size_t n);
 
+  // While a forked child writes a snapshot, reads do not refresh the LRU clock: every page the
+  // parent writes is copied for the child (Redis skips the update for the same reason).
+  void set_fork_child_active(bool v) { fork_child_active_.store(v, std::memory_order_relaxed); }
+  bool fork_child_active() const { return fork_child_active_.load(std::memory_order_relaxed); }
   // Totals without locks (INFO, DBSIZE).
   size_t KeyCount(int db) const;
   size_t ExpiresCount(int db) const;
@@ -117,7 +122,8 @@ class Keyspace {
   std::array<std::unique_ptr<Shard>, kShardCount> shards_;
   Propagator propagator_;
   LazyFreer* lazy_freer_;
-  bool single_worker_ = false;
+  std::atomic<bool> single_worker_{false};
+  std::atomic<bool> fork_child_active_{false};
 };
 
 // A view of one database through the shards the current command has locked. Valid only inside
