@@ -45,7 +45,7 @@ result $? "single-thread differential tests"
 
 if [ "${CARDINAL_SKIP_ASAN:-0}" != "1" ]; then
   stage "build (asan+ubsan)"
-  if scripts/build.sh asan cardinal-server; then
+  if scripts/build.sh asan cardinal-server cardinal-check-aof; then
     stage "integration tests (asan+ubsan)"
     ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
       run_pytest "$PWD/build/asan/src/server/cardinal-server" tests/integration
