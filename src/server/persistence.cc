@@ -373,6 +373,7 @@ Status Persistence::Save() {
     return Status::IOError("ERR");
   }
   CLOG(kNotice, "DB saved on disk");
+  KeepBackup();
   dirty_baseline_.store(dirty);
   lastsave_unix_.store(net::UnixTimeMs() / 1000);
   last_bgsave_ok_.store(true);
@@ -549,6 +550,7 @@ void Persistence::ReapChild() {
   if (child_kind_ == ChildKind::kRdb) {
     if (ok) {
       CLOG(kNotice, "Background saving terminated with success");
+      KeepBackup();
       uint64_t base = dirty_baseline_.load();
       if (dirty_at_fork_ > base) dirty_baseline_.store(dirty_at_fork_);
       lastsave_unix_.store(net::UnixTimeMs() / 1000);
@@ -646,6 +648,40 @@ void Persistence::Cron() {
       mu_.lock();
     }
   }
+}
+
+void Persistence::KeepBackup() {
+  std::string dir = server_->config().backup_dir.Get();
+  if (dir.empty()) return;
+  std::string src = server_->config().dbfilename.Get();
+  Status s = env_.CreateDirIfMissing(dir);
+  // Names sort by time; the millisecond keeps two saves in one second apart.
+  std::string name = fmt::format("dump-{}.rdb", net::UnixTimeMs());
+  std::string dst = persistence::JoinPath(dir, name);
+  if (s.ok() && ::link(src.c_str(), dst.c_str()) != 0) {
+    // Another file system (EXDEV) or no hard links: copy. dump.rdb is only ever replaced by a
+    // rename, so the inode linked or read here is a whole snapshot.
+    std::string data;
+    s = persistence::ReadWholeFile(&env_, src, &data);
+    if (s.ok()) s = persistence::WriteFileAtomically(&env_, dst, data);
+  }
+  if (!s.ok()) {
+    CLOG(kWarning, "Can't keep a backup of {} in {}: {}", src, dir, s.message());
+    return;
+  }
+  std::vector<std::string> names;
+  if (!env_.ListDir(dir, &names).ok()) return;
+  std::erase_if(names, [](const std::string& n) {
+    return !n.starts_with("dump-") || !n.ends_with(".rdb");
+  });
+  std::sort(names.begin(), names.end(), [](const std::string& a, const std::string& b) {
+    return a.size() != b.size() ? a.size() < b.size() : a < b;  // numeric order of the stamps
+  });
+  size_t keep = static_cast<size_t>(server_->config().backup_keep.load());
+  for (size_t i = 0; i + keep < names.size(); i++) {
+    env_.DeleteFile(persistence::JoinPath(dir, names[i]));
+  }
+  CLOG(kNotice, "Backup kept as {}", dst);
 }
 
 Status Persistence::Shutdown(int save_mode) {

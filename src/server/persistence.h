@@ -94,6 +94,8 @@ class Persistence {
   bool FinishRewrite(bool ok);
   void RemoveUnreferencedFiles(const persistence::AofManifest& manifest);
   bool SaveRulesSet() const;
+  // backup-dir: links the snapshot just saved there and prunes to backup-keep.
+  void KeepBackup();
 
   Server* server_;
   persistence::FaultInjectionEnv env_{persistence::Env::Posix()};

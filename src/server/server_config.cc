@@ -168,6 +168,10 @@ void RegisterServerConfig(ServerConfig* c, config::ConfigRegistry* r) {
   r->AddBool("stop-writes-on-bgsave-error", &c->stop_writes_on_bgsave_error, true);
   r->AddInt("rdb-key-save-delay", &c->rdb_key_save_delay, 0, INT32_MIN, INT32_MAX);
   r->AddInt("key-load-delay", &c->key_load_delay, 0, INT32_MIN, INT32_MAX);
+  // Cardinal's own: after every successful SAVE/BGSAVE, keep a copy of the snapshot in
+  // backup-dir (a hard link when possible) and delete all but the newest backup-keep.
+  r->AddString("backup-dir", &c->backup_dir, "");
+  r->AddInt("backup-keep", &c->backup_keep, 7, 1, 100000);
   r->AddString("appendfilename", &c->appendfilename, "appendonly.aof", immutable);
   r->AddString("appenddirname", &c->appenddirname, "appendonlydir", immutable);
   r->AddString("dbfilename", &c->dbfilename, "dump.rdb");

@@ -62,6 +62,7 @@ struct ServerConfig {
   std::atomic<int64_t> stop_writes_on_bgsave_error{1};
   std::atomic<int64_t> rdb_key_save_delay{0};  // us per key in a saving child (tests, as Redis)
   std::atomic<int64_t> key_load_delay{0};       // us per key (or log command) while loading
+  std::atomic<int64_t> backup_keep{7};          // snapshots kept in backup-dir
   std::atomic<int64_t> daemonize{0};
   // Logging
 
@@ -69,6 +70,7 @@ struct ServerConfig {
   config::StringValue requirepass;
   config::StringValue dir;
   config::StringValue dbfilename;
+  config::StringValue backup_dir;
   config::StringValue appendfilename;
   config::StringValue appenddirname;
   config::StringValue logfile;

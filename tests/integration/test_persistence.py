@@ -486,3 +486,26 @@ def test_damaged_snapshot_refuses_to_start(cardinal_factory, tmp_path, damage):
     assert bad.proc.wait(timeout=30) == 1
     log = Path(bad.log_path).read_text()
     assert "Fatal error loading the DB" in log and "dump.rdb" in log, log[-1500:]
+
+
+def test_backup_dir_keeps_the_newest_snapshots(cardinal_factory, tmp_path):
+    backups = Path(tmp_path) / "backups"
+    srv = start(cardinal_factory, tmp_path / "data", "--backup-dir", str(backups), "--backup-keep", "2")
+    r = srv.client()
+    for i in range(3):
+        r.set("generation", i)
+        if i == 1:
+            r.execute_command("BGSAVE")
+            assert wait_until(lambda: r.info("persistence")["rdb_bgsave_in_progress"] == 0, timeout=30)
+        else:
+            r.save()
+        time.sleep(0.01)
+    files = sorted(backups.glob("dump-*.rdb"), key=lambda p: int(p.stem.split("-")[1]))
+    assert len(files) == 2
+    assert files[-1].read_bytes() == (Path(tmp_path) / "data" / "dump.rdb").read_bytes()
+    # Restoring the older backup brings back that generation.
+    srv.kill9()
+    restore = Path(tmp_path) / "restore"
+    restore.mkdir()
+    (restore / "dump.rdb").write_bytes(files[0].read_bytes())
+    assert start(cardinal_factory, restore).client().get("generation") == b"1"
