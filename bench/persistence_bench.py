@@ -158,10 +158,15 @@ def bgsave_peak(args):
             load.wait(timeout=30)
             stop.set()
             secs = time.monotonic() - t0
+            info = subprocess.run([args.redis_cli, "-p", str(s.port), "info", "persistence"],
+                                  capture_output=True, text=True).stdout
+            m = re.search(r"rdb_last_cow_size:(\d+)", info)
+            cow = int(m.group(1)) if m else 0
             out[s.label] = {"dataset_pss_kb": base, "peak_pss_kb": peak, "ratio_to_dataset": peak / base,
-                            "seconds": secs}
+                            "seconds": secs, "cow_bytes": cow}
             print(f"  BGSAVE {s.label:9s} before {base / 1024:8.1f} MiB, peak parent+child "
-                  f"{peak / 1024:8.1f} MiB ({peak / base:.2f}x), save took ~{secs:.2f} s", flush=True)
+                  f"{peak / 1024:8.1f} MiB ({peak / base:.2f}x), save took ~{secs:.2f} s, "
+                  f"INFO rdb_last_cow_size {cow / 2**20:.1f} MiB", flush=True)
         finally:
             s.stop()
     print("\nPeak memory during BGSAVE of %d keys under a SET load of %d clients, pipeline %d "

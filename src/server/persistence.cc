@@ -1,5 +1,6 @@
 #include "server/persistence.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -9,6 +10,7 @@
 #include <chrono>
 #include <thread>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 
@@ -37,6 +39,21 @@ constexpr const char* kBgsaveErr =
     "configured to report errors during writes if RDB snapshotting fails "
     "(stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB "
     "error.";
+
+// Private_Dirty of this process (smaps_rollup): in a forked child, the memory copy-on-write
+// duplicated.
+uint64_t PrivateDirtyBytes() {
+  int fd = ::open("/proc/self/smaps_rollup", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  char buf[4096];
+  ssize_t n = ::read(fd, buf, sizeof(buf) - 1);
+  ::close(fd);
+  if (n <= 0) return 0;
+  buf[n] = 0;
+  const char* p = std::strstr(buf, "Private_Dirty:");
+  if (p == nullptr) return 0;
+  return std::strtoull(p + 14, nullptr, 10) * 1024;
+}
 
 }  // namespace
 
@@ -396,6 +413,8 @@ pid_t Persistence::ForkSnapshot(const std::string& path, bool aof_base,
   }
   dirty_at_fork_ = ks.SumStat(&storage::ShardStats::dirty);
   pid_t parent = ::getpid();
+  int cow_pipe[2] = {-1, -1};
+  if (::pipe2(cow_pipe, O_CLOEXEC | O_NONBLOCK) != 0) cow_pipe[0] = cow_pipe[1] = -1;
   pid_t pid = ::fork();
   if (pid == 0) {
     // The child: one thread, a frozen copy of the keyspace. Nothing here may take a lock another
@@ -412,10 +431,24 @@ pid_t Persistence::ForkSnapshot(const std::string& path, bool aof_base,
       CLOG(kWarning, "Write error saving DB on disk: {}", s.message());
       ::_exit(1);
     }
-    CLOG(kNotice, "{} saved on disk ({} keys)", aof_base ? "AOF base" : "DB", st.keys);
+    // What copy-on-write cost: the pages this child no longer shares with the parent (both
+    // sides' writes), reported to the parent for INFO's *_last_cow_size, as Redis does.
+    uint64_t cow = PrivateDirtyBytes();
+    CLOG(kNotice, "{} saved on disk ({} keys); {} MB of memory used by copy-on-write",
+         aof_base ? "AOF base" : "DB", st.keys, cow >> 20);
+    if (cow_pipe[1] >= 0) {
+      ssize_t w = ::write(cow_pipe[1], &cow, sizeof(cow));
+      (void)w;
+    }
     ::_exit(0);
   }
-  if (pid > 0) ks.set_fork_child_active(true);
+  if (cow_pipe[1] >= 0) ::close(cow_pipe[1]);
+  if (pid > 0) {
+    ks.set_fork_child_active(true);
+    cow_fd_ = cow_pipe[0];
+  } else if (cow_pipe[0] >= 0) {
+    ::close(cow_pipe[0]);
+  }
   ks.Unlock(storage::Keyspace::kAllShards);
   return pid;
 }
@@ -547,6 +580,13 @@ void Persistence::ReapChild() {
   if (r == 0) return;
   bool ok = r == child_pid_ && WIFEXITED(status) && WEXITSTATUS(status) == 0;
   int64_t secs = (net::UnixTimeMs() - child_start_ms_) / 1000;
+  uint64_t cow = 0;
+  if (cow_fd_ >= 0) {
+    if (::read(cow_fd_, &cow, sizeof(cow)) != sizeof(cow)) cow = 0;
+    ::close(cow_fd_);
+    cow_fd_ = -1;
+  }
+  (child_kind_ == ChildKind::kRdb ? last_rdb_cow_bytes_ : last_aof_cow_bytes_).store(cow);
   if (child_kind_ == ChildKind::kRdb) {
     if (ok) {
       CLOG(kNotice, "Background saving terminated with success");
@@ -692,6 +732,8 @@ Status Persistence::Shutdown(int save_mode) {
       ::kill(child_pid_, SIGUSR1);
       ::waitpid(child_pid_, nullptr, 0);
       if (child_kind_ == ChildKind::kRewrite) FinishRewrite(false);
+      if (cow_fd_ >= 0) ::close(cow_fd_);
+      cow_fd_ = -1;
       child_pid_ = -1;
       child_kind_ = ChildKind::kNone;
     }
@@ -734,7 +776,7 @@ std::string Persistence::InfoSection() {
       "rdb_last_bgsave_time_sec:{}\r\n"
       "rdb_current_bgsave_time_sec:{}\r\n"
       "rdb_saves:{}\r\n"
-      "rdb_last_cow_size:0\r\n"
+      "rdb_last_cow_size:{}\r\n"
       "rdb_last_load_keys_expired:0\r\n"
       "rdb_last_load_keys_loaded:{}\r\n"
       "aof_enabled:{}\r\n"
@@ -746,17 +788,17 @@ std::string Persistence::InfoSection() {
       "aof_rewrites:{}\r\n"
       "aof_rewrites_consecutive_failures:0\r\n"
       "aof_last_write_status:{}\r\n"
-      "aof_last_cow_size:0\r\n"
+      "aof_last_cow_size:{}\r\n"
       "module_fork_in_progress:0\r\n"
       "module_fork_last_cow_size:0\r\n",
       loading_now ? 1 : 0, DirtySinceSave(), child_kind_ == ChildKind::kRdb ? 1 : 0,
       lastsave_unix(), last_bgsave_ok_.load() ? "ok" : "err", last_bgsave_time_sec_.load(),
       child_kind_ == ChildKind::kRdb ? (now_ms - child_start_ms_) / 1000 : -1, rdb_saves_.load(),
-      loaded_keys_.load(), w != nullptr ? 1 : 0, child_kind_ == ChildKind::kRewrite ? 1 : 0,
+      last_rdb_cow_bytes_.load(), loaded_keys_.load(), w != nullptr ? 1 : 0, child_kind_ == ChildKind::kRewrite ? 1 : 0,
       rewrite_scheduled_ ? 1 : 0, last_rewrite_time_sec_.load(),
       child_kind_ == ChildKind::kRewrite ? (now_ms - child_start_ms_) / 1000 : -1,
       last_rewrite_ok_.load() ? "ok" : "err", aof_rewrites_.load(),
-      w == nullptr || w->healthy() ? "ok" : "err");
+      w == nullptr || w->healthy() ? "ok" : "err", last_aof_cow_bytes_.load());
   if (w != nullptr) {
     out += fmt::format(
         "aof_current_size:{}\r\n"

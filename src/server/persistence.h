@@ -110,6 +110,7 @@ class Persistence {
   pid_t child_pid_ = -1;
   int64_t child_start_ms_ = 0;
   uint64_t dirty_at_fork_ = 0;
+  int cow_fd_ = -1;                // read end of the pipe the child reports its COW size on
   uint64_t rewrite_seq_ = 0;       // seq of the base/incr the running rewrite creates
   bool bgsave_scheduled_ = false;
   bool rewrite_scheduled_ = false;
@@ -123,6 +124,8 @@ class Persistence {
   std::atomic<int64_t> last_bgsave_time_sec_{-1};
   std::atomic<int64_t> last_rewrite_time_sec_{-1};
   std::atomic<uint64_t> rdb_saves_{0};
+  std::atomic<uint64_t> last_rdb_cow_bytes_{0};
+  std::atomic<uint64_t> last_aof_cow_bytes_{0};
   std::atomic<uint64_t> aof_rewrites_{0};
   std::atomic<uint64_t> aof_base_size_{0};     // base + incr bytes right after the last rewrite
   std::atomic<uint64_t> older_incr_bytes_{0};  // incr files before the current one
