@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <cstring>
 #include <fstream>
@@ -350,6 +351,14 @@ int Server::Run() {
   if (!shutdown_.load()) workers_[0]->loop().Run();
   for (auto& w : workers_) w->loop().Stop();
   for (auto& t : threads_) t.join();
+  if (persistence_->loading()) {
+    // Nothing was accepted yet, so nothing can be lost; saving a half-loaded dataset would be
+    // wrong and waiting for the load could take minutes. The loader thread still runs: leave
+    // without destructors (Redis also exits without saving while loading).
+    CLOG(kWarning, "Shutdown requested while loading the dataset: exiting without saving.");
+    if (!pidfile.empty()) unlink(pidfile.c_str());
+    std::_Exit(0);
+  }
   loader_.join();
 
   CLOG(kWarning, "User requested shutdown...");

@@ -510,3 +510,21 @@ def test_backup_dir_keeps_the_newest_snapshots(cardinal_factory, tmp_path):
     restore.mkdir()
     (restore / "dump.rdb").write_bytes(files[0].read_bytes())
     assert start(cardinal_factory, restore).client().get("generation") == b"1"
+
+
+def test_sigterm_while_loading_exits_without_saving(cardinal_factory, tmp_path):
+    srv = start(cardinal_factory, tmp_path, "--save", "3600 1")
+    r = srv.client()
+    for i in range(500):
+        r.set(f"k{i}", i)
+    r.save()
+    srv.kill9()
+    before = (Path(tmp_path) / "dump.rdb").read_bytes()
+    slow = start(cardinal_factory, tmp_path, "--save", "3600 1", "--key-load-delay", "20000",
+                 wait_ready=False)
+    assert wait_until(lambda: b"Listening" in Path(slow.log_path).read_bytes(), timeout=10)
+    time.sleep(0.2)
+    slow.proc.send_signal(signal.SIGTERM)
+    assert slow.proc.wait(timeout=10) == 0
+    assert (Path(tmp_path) / "dump.rdb").read_bytes() == before  # no half-loaded save
+    assert start(cardinal_factory, tmp_path).client().dbsize() == 500
