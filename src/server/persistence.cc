@@ -608,7 +608,15 @@ void Persistence::ReapChild() {
   }
   child_pid_ = -1;
   child_kind_ = ChildKind::kNone;
-  server_->keyspace().set_fork_child_active(false);
+  StopChildMode();
+}
+
+void Persistence::StopChildMode() {
+  auto& ks = server_->keyspace();
+  ks.Lock(storage::Keyspace::kAllShards);
+  ks.set_fork_child_active(false);
+  ks.Unlock(storage::Keyspace::kAllShards);
+  ks.ReleaseDeferredFrees();
 }
 
 void Persistence::Cron() {
@@ -735,6 +743,7 @@ Status Persistence::Shutdown(int save_mode) {
       if (cow_fd_ >= 0) ::close(cow_fd_);
       cow_fd_ = -1;
       child_pid_ = -1;
+      StopChildMode();
       child_kind_ = ChildKind::kNone;
     }
   }

@@ -89,6 +89,8 @@ class Persistence {
   pid_t ForkSnapshot(const std::string& path, bool aof_base, const std::function<Status()>& in_lock,
                      Status* in_lock_status);
   void ReapChild();
+  // The child is gone: writes go back to in-place updates and immediate frees.
+  void StopChildMode();
   // Installs the new base and manifest after the child exited (`ok`: it succeeded). REQUIRES:
   // mu_. Returns whether the rewrite took effect.
   bool FinishRewrite(bool ok);

@@ -16,6 +16,7 @@ Keyspace::Keyspace(int num_dbs, LazyFreer* lazy_freer) : num_dbs_(num_dbs), lazy
 Keyspace::~Keyspace() {
   for (auto& s : shards_) {
     for (auto& t : s->dbs) t->keys.Clear([](Entry* e) { Entry::Free(e); });
+    for (Entry* e : s->deferred_frees) Entry::Free(e);
   }
 }
 
@@ -156,7 +157,13 @@ void Db::ExpireNow(DbTable& t, Shard& s, Entry* e, uint64_t hash) {
 
 void Db::FreeEntry(Shard& s, Entry* e) {
   AddUnderLock(s.stats.used_bytes, -(static_cast<int64_t>(e->MemoryUsage())));
-  if (e->IsLargeValue() && ks_->lazy_freer() != nullptr) {
+  Dispose(s, e);
+}
+
+void Db::Dispose(Shard& s, Entry* e) {
+  if (ks_->fork_child_active()) {
+    s.deferred_frees.push_back(e);  // see Keyspace::set_fork_child_active
+  } else if (e->IsLargeValue() && ks_->lazy_freer() != nullptr) {
     ks_->lazy_freer()->FreeEntry(e);
   } else {
     Entry::Free(e);
@@ -197,6 +204,7 @@ bool Db::UpsertImpl(Entry* e, uint64_t h, Entry* old) {
 
 bool Db::OverwriteString(Entry* e, std::string_view value, int64_t expire_at_ms) {
   if (e->type() != ObjType::kString || e->has_expire() != (expire_at_ms >= 0)) return false;
+  if (ks_->fork_child_active()) return false;  // a fresh entry copies no page for the child
   if (!e->OverwriteStringInPlace(value)) return false;
   if (expire_at_ms >= 0) e->set_expire_at(expire_at_ms);
   e->set_lru(static_cast<uint32_t>(now_ms_ / 1000));
@@ -240,11 +248,7 @@ Entry* Db::Detach(std::string_view key) {
 bool Db::Delete(std::string_view key) {
   Entry* e = Detach(key);
   if (e == nullptr) return false;
-  if (e->IsLargeValue() && ks_->lazy_freer() != nullptr) {
-    ks_->lazy_freer()->FreeEntry(e);
-  } else {
-    Entry::Free(e);
-  }
+  Dispose(shard_of(core::HashKey(key)), e);
   return true;
 }
 
@@ -418,6 +422,24 @@ LazyFreer::~LazyFreer() {
   }
   cv_.notify_all();
   thread_.join();
+}
+
+void Keyspace::ReleaseDeferredFrees() {
+  for (unsigned i = 0; i < kShardCount; i++) {
+    std::vector<Entry*> entries;
+    {
+      Lock(ShardMask{1} << i);
+      entries.swap(shards_[i]->deferred_frees);
+      Unlock(ShardMask{1} << i);
+    }
+    for (Entry* e : entries) {
+      if (lazy_freer_ != nullptr) {
+        lazy_freer_->FreeEntry(e);
+      } else {
+        Entry::Free(e);
+      }
+    }
+  }
 }
 
 void LazyFreer::FreeEntry(Entry* e) {

@@ -81,6 +81,9 @@ class Shard {
   std::vector<std::unique_ptr<DbTable>> dbs;  // GUARDED_BY(mu)
   std::vector<WatchMap> watchers;              // GUARDED_BY(mu), one per db
   std::vector<BlockingMap> blocked;            // GUARDED_BY(mu), one per db (blocking.h)
+  // Entries removed while a forked snapshot child runs: freeing writes into their blocks, which
+  // would copy their pages for the child, so they wait for the child to exit.
+  std::vector<Entry*> deferred_frees;          // GUARDED_BY(mu)
   ShardStats stats;
 };
 
@@ -107,10 +110,15 @@ class Keyspace {
   void PrefetchSlots(int db, const uint64_t* hashes, size_t n);
   void PrefetchEntries(int db, const uint64_t* hashes, size_t n);
 
-  // While a forked child writes a snapshot, reads do not refresh the LRU clock: every page the
-  // parent writes is copied for the child (Redis skips the update for the same reason).
+  // While a forked child writes a snapshot, every page the parent writes is copied for the
+  // child. So meanwhile reads do not refresh the LRU clock (Redis skips it for the same reason),
+  // overwrites allocate fresh entries instead of writing in place, and removed entries are freed
+  // only after the child exits (Shard::deferred_frees): the parent's writes land on new pages.
+  // REQUIRES for set_fork_child_active: every shard locked.
   void set_fork_child_active(bool v) { fork_child_active_.store(v, std::memory_order_relaxed); }
   bool fork_child_active() const { return fork_child_active_.load(std::memory_order_relaxed); }
+  // After the child exited: hands the deferred entries to the lazy-free thread.
+  void ReleaseDeferredFrees();
   // Totals without locks (INFO, DBSIZE).
   size_t KeyCount(int db) const;
   size_t ExpiresCount(int db) const;
@@ -214,6 +222,9 @@ class Db {
   Entry* FindLive(std::string_view key, uint64_t h, Shard& s);
   bool UpsertImpl(Entry* e, uint64_t hash, Entry* old);
   void FreeEntry(Shard& s, Entry* e);
+  // Frees a detached entry (accounting already done): now, on the lazy-free thread, or after a
+  // snapshot child exits.
+  void Dispose(Shard& s, Entry* e);
   void TouchIn(Shard& s, std::string_view key);
 
   Keyspace* ks_;
