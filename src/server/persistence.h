@@ -3,9 +3,9 @@
 // dump.rdb), runs SAVE / BGSAVE / BGREWRITEAOF (forked children), the `save` rules and automatic
 // rewrites from worker 0's cron, answers INFO persistence and saves at shutdown.
 //
-// Threads: Load runs on a loader thread while workers answer -LOADING; everything else runs on
-// worker threads. Child bookkeeping is under mu_; the hot-path reads (wal(), loading(),
-// WritesRefused) are atomics.
+// Threads: LoadAndStartLog runs on a loader thread while workers answer -LOADING; everything
+// else runs on worker threads. Child and manifest bookkeeping is under mu_ (taken before any
+// shard lock); the hot-path reads (wal(), loading(), WritesRefused) are atomics.
 #pragma once
 
 #include <sys/types.h>
@@ -58,9 +58,9 @@ class Persistence {
   // Worker 0's cron: reaps children, applies save rules, scheduled saves, automatic rewrites
   // and CONFIG SET appendonly / appendfsync changes.
   void Cron();
-  // Shutdown: `save_mode` -1 NOSAVE, 0 default (save when save rules exist), 1 SAVE. Kills a
-  // running child, flushes and fsyncs the log, saves. An error means the shutdown should fail
-  // (SHUTDOWN replies with it; signals exit anyway, as Redis does without FORCE... see caller).
+  // Shutdown, once no worker runs: `save_mode` -1 NOSAVE, 0 default (save when save rules
+  // exist), 1 SAVE. Kills a running child, flushes and fsyncs the log, saves. On an error the
+  // server logs it and exits with status 1 (Redis would refuse to exit and keep serving).
   Status Shutdown(int save_mode);
   std::string InfoSection();
   // rdb_changes_since_last_save.
