@@ -7,6 +7,7 @@ redis-check-rdb, and redis-server must load it to exactly the same data.
 """
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -109,7 +110,6 @@ def test_log_base_file_is_a_redis_rdb(cardinal_factory, tmp_path):
         bases = sorted((tmp_path / "appendonlydir").glob("*.2.base.rdb"))
         if bases and rc.info("persistence")["aof_rewrite_in_progress"] == 0:
             break
-        import time
         time.sleep(0.05)
     assert bases, "rewrite did not produce a base file"
     check_rdb(bases[0])

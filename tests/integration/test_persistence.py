@@ -99,13 +99,15 @@ def test_relative_ttl_is_logged_as_absolute(cardinal_factory, tmp_path):
     srv = start(cardinal_factory, tmp_path, "--appendonly", "yes")
     r = srv.client()
     r.set("k", "v", ex=100)
-    r.expire("k2", 5)
+    r.set("k2", "v")
+    r.expire("k2", 100)
     deadline = r.pttl("k")
     srv.kill9()
     time.sleep(0.3)
     r2 = start(cardinal_factory, tmp_path, "--appendonly", "yes").client()
     # Replay must not restart the clock: the TTL kept running while the server was down.
     assert 0 < r2.pttl("k") <= deadline - 250
+    assert 0 < r2.pttl("k2") <= 100_000 - 250  # EXPIRE is logged as PEXPIREAT
 
 
 def test_rewrite_compacts_and_keeps_writes_made_during_it(cardinal_factory, tmp_path):
@@ -219,18 +221,17 @@ def test_flipped_bit_in_the_middle_refuses_to_start(cardinal_factory, tmp_path, 
     srv.kill9()
     f = incr_files(tmp_path)[-1]
     data = bytearray(f.read_bytes())
-    first = data.index(b"first")
-    rec_start = data.rindex(b"\x01", 0, first)  # near the start of the first record
-    pos = data.index(b"a" * 40) + 7 if where == "value" else 8 + 5  # a value byte / the length
+    # A byte of the first record's value, or of its length field (header bytes 4-7 of the record
+    # that starts right after the 8-byte file header).
+    pos = data.index(b"a" * 40) + 7 if where == "value" else 8 + 5
     data[pos] ^= 0x04
     f.write_bytes(bytes(data))
     bad = start(cardinal_factory, tmp_path, "--appendonly", "yes", wait_ready=False)
     assert bad.proc.wait(timeout=30) == 1
     log = Path(bad.log_path).read_text()
     assert "Bad file format reading the append only file" in log, log[-2000:]
-    assert f"{f.name}: " in log or f.name in log
+    assert f.name in log  # the file is named
     assert "at offset 8 " in log  # the first record starts right after the 8-byte header
-    assert rec_start >= 8
 
 
 def test_check_aof_tool(cardinal_factory, tmp_path):
