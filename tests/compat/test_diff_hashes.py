@@ -25,14 +25,13 @@ Seeds: DEFAULT_SEEDS plus env DIFF_SEED (random when unset); steps: env DIFF_HAS
 from __future__ import annotations
 
 import os
-import random
 from typing import Dict, List, Optional, Tuple
 
 import pytest
 
 from conftest import RawConn, parse_reply, Node
 from test_differential import DiffRunner, Step, cmd_name, fmt, ENV_SEED, INT_VALUES, BAD_NUMBERS, \
-    FLOAT_VALUES, run_exact, supported_other_types
+    FLOAT_VALUES, SeededChooser, run_exact, supported_other_types
 
 DEFAULT_SEEDS = [1, 2, 3, 42, 1337, 65537]
 STEPS = int(os.environ.get("DIFF_HASH_STEPS", "1200"))
@@ -68,9 +67,9 @@ ARITY = {"HSET": -4, "HSETNX": 4, "HGET": 3, "HMGET": -3, "HMSET": -4, "HDEL": -
          "HINCRBYFLOAT": 4, "HRANDFIELD": -2, "HSCAN": -3}
 
 
-class HashGenerator:
+class HashGenerator(SeededChooser):
     def __init__(self, seed: int, with_other_types: List[bytes], allow_config: bool = True):
-        self.rng = random.Random(seed)
+        super().__init__(seed)
         self.other_types = with_other_types
         self.allow_config = allow_config
         self.weights = {
@@ -80,15 +79,6 @@ class HashGenerator:
             "EXISTS": 0.5, "CONFIG": 0.8 if allow_config else 0, "ARITY": 1, "MULTI": 0.6,
             "BULK": 0.4, "WRONGTYPE": 0.8,
         }
-
-    def chance(self, p):
-        return self.rng.random() < p
-
-    def pick(self, seq):
-        return self.rng.choice(seq)
-
-    def name(self, n: str) -> bytes:
-        return n.lower().encode() if self.chance(0.1) else n.encode()
 
     def key(self) -> bytes:
         r = self.rng.random()
@@ -138,7 +128,7 @@ class HashGenerator:
         if name == "HRANDFIELD":
             return [self.gen_hrandfield()]
         if name == "HSCAN":
-            return [self.gen_hscan()]
+            return [self.scan_step("HSCAN", self.key(), MATCHES, "hscan")]
         if name == "ENC":
             return [Step([b"OBJECT", b"ENCODING", k()])]
         if name == "CONFIG":
@@ -207,26 +197,8 @@ class HashGenerator:
             c += self.pick([[b"WITHVALUES"], [b"foo"], [b"WITHVALUES", b"x"]])
         return Step(c, kind="hrand")
 
-    def gen_hscan(self) -> Step:
-        cursor = b"0" if self.chance(0.8) else self.pick([b"abc", b"-1", b"5", b"", b"1 ",
-                                                          b"18446744073709551616"])
-        c = [self.name("HSCAN"), self.key(), cursor]
-        for _ in range(self.rng.randint(0, 2)):
-            if self.chance(0.5):
-                c += [b"MATCH", self.pick(MATCHES)]
-            else:
-                c += [b"COUNT", self.pick([b"1", b"2", b"10", b"100", b"0", b"-1", b"abc"])]
-        if self.chance(0.05):
-            c += self.pick([[b"FOO", b"1"], [b"COUNT"], [b"MATCH"]])
-        return Step(c, kind="hscan")
-
     def sequence(self, n_steps: int) -> List[Step]:
-        names = list(self.weights)
-        weights = [self.weights[x] for x in names]
-        out = self.setup()
-        for _ in range(n_steps):
-            out.extend(self.gen(self.rng.choices(names, weights)[0]))
-        return out
+        return self.weighted_sequence(self.setup(), n_steps)
 
 
 # ---------------------------------------------------------------------------
@@ -397,13 +369,7 @@ def test_diff_hashes(server_pair, seed, proto):
     oracle, target = server_pair
     others = supported_other_types(oracle.port, target.port, OTHER_TYPE_SETUP)
     steps = HashGenerator(seed, others).sequence(STEPS)
-    runner = HashDiffRunner(oracle.port, target.port, proto, seed)
-    try:
-        runner.setup()
-        runner.run(steps)
-        runner.compare_state()
-    finally:
-        runner.close()
+    HashDiffRunner(oracle.port, target.port, proto, seed).check(steps)
 
 
 

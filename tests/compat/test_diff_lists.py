@@ -22,7 +22,8 @@ from typing import Dict, List
 import pytest
 
 from conftest import parse_reply
-from test_differential import DiffRunner, Step, cmd_name, ENV_SEED, run_exact, supported_other_types
+from test_differential import (DiffRunner, Step, SeededChooser, cmd_name, ENV_SEED, run_exact,
+                               supported_other_types)
 
 DEFAULT_SEEDS = [1, 2, 3, 42, 1337, 65537]
 STEPS = int(os.environ.get("DIFF_LIST_STEPS", "3000"))
@@ -63,9 +64,9 @@ ARITY = {"LPUSH": -3, "RPUSH": -3, "LPUSHX": -3, "RPUSHX": -3, "LPOP": -2, "RPOP
 LIST_COMMANDS = sorted(ARITY)
 
 
-class ListGenerator:
+class ListGenerator(SeededChooser):
     def __init__(self, seed: int, other_types: List[bytes], allow_config: bool = True):
-        self.rng = random.Random(seed)
+        super().__init__(seed)
         self.other_types = other_types
         self.allow_config = allow_config
         self.keys = LIST_KEYS + [STRING_KEY, b"missing"] + other_types
@@ -81,12 +82,6 @@ class ListGenerator:
         self._arity_idx = 0
 
     # -- pickers ------------------------------------------------------------
-    def pick(self, seq):
-        return self.rng.choice(seq)
-
-    def chance(self, p: float) -> bool:
-        return self.rng.random() < p
-
     def key(self) -> bytes:
         # Mostly list keys, so lists grow; sometimes a wrong-type or missing key.
         return self.pick(LIST_KEYS) if self.chance(0.8) else self.pick(self.keys)
@@ -100,12 +95,9 @@ class ListGenerator:
     def end(self) -> bytes:
         return self.pick(BAD_ENDS) if self.chance(0.04) else self.pick(ENDS)
 
-    def cmdname(self, n: str) -> bytes:
-        return n.lower().encode() if self.chance(0.1) else n.encode()
-
     # -- commands -----------------------------------------------------------
     def gen(self, name: str) -> List[Step]:
-        n, k, v = self.cmdname, self.key, self.value
+        n, k, v = self.name, self.key, self.value
         if name in ("LPUSH", "RPUSH", "LPUSHX", "RPUSHX"):
             return [Step([n(name), k()] + [v() for _ in range(self.rng.randint(1, 4))])]
         if name == "BULK":  # enough elements to span several nodes
@@ -205,19 +197,14 @@ class ListGenerator:
             nargs = arity + 1
         else:
             nargs = self.rng.randint(1, need - 1)
-        args = [self.cmdname(name)] + [self.pick([self.key(), b"1", b"LEFT"])
+        args = [self.name(name)] + [self.pick([self.key(), b"1", b"LEFT"])
                                        for _ in range(nargs - 1)]
         return Step(args, tag="arity")
 
     def sequence(self, n_steps: int) -> List[Step]:
-        names = list(self.weights)
-        weights = [self.weights[x] for x in names]
-        out: List[Step] = [Step([b"SET", STRING_KEY, b"a string"])]
-        for t in self.other_types:
-            out.append(Step(OTHER_TYPE_SETUP[t]))
-        for _ in range(n_steps):
-            out += self.gen(self.rng.choices(names, weights)[0])
-        return out
+        setup = [Step([b"SET", STRING_KEY, b"a string"])]
+        setup += [Step(OTHER_TYPE_SETUP[t]) for t in self.other_types]
+        return self.weighted_sequence(setup, n_steps)
 
 
 class ListDiffRunner(DiffRunner):
@@ -256,13 +243,7 @@ def test_diff_lists(server_pair, seed, proto):
     oracle, target = server_pair
     others = supported_other_types(oracle.port, target.port, OTHER_TYPE_SETUP)
     steps = ListGenerator(seed, others).sequence(STEPS)
-    runner = ListDiffRunner(oracle.port, target.port, proto, seed)
-    try:
-        runner.setup()
-        runner.run(steps)
-        runner.compare_state()
-    finally:
-        runner.close()
+    ListDiffRunner(oracle.port, target.port, proto, seed).check(steps)
 
 
 def test_generator_covers_all_commands():

@@ -31,13 +31,13 @@ Seeds: DEFAULT_SEEDS plus env DIFF_SEED (random when unset); steps: env DIFF_SET
 from __future__ import annotations
 
 import os
-import random
 from typing import List, Optional, Set, Tuple
 
 import pytest
 
 from conftest import RawConn, parse_reply
-from test_differential import DiffRunner, Step, cmd_name, fmt, ENV_SEED, run_exact, supported_other_types
+from test_differential import (DiffRunner, Step, SeededChooser, cmd_name, fmt, ENV_SEED, run_exact,
+                               supported_other_types)
 
 DEFAULT_SEEDS = [1, 2, 3, 42, 1337, 65537]
 STEPS = int(os.environ.get("DIFF_SET_STEPS", "1200"))
@@ -78,9 +78,9 @@ TXN_SAFE = ["SADD", "SREM", "SISMEMBER", "SMISMEMBER", "SCARD", "SMOVE", "SINTER
 UNORDERED = ("SINTER", "SUNION", "SDIFF")
 
 
-class SetGenerator:
+class SetGenerator(SeededChooser):
     def __init__(self, seed: int, with_other_types: List[bytes], allow_config: bool = True):
-        self.rng = random.Random(seed)
+        super().__init__(seed)
         self.other_types = with_other_types
         self.allow_config = allow_config
         self.weights = {
@@ -91,15 +91,6 @@ class SetGenerator:
             "CONFIG": 0.8 if allow_config else 0, "ARITY": 1, "MULTI": 0.6, "BULK": 0.4,
             "WRONGTYPE": 0.8,
         }
-
-    def chance(self, p):
-        return self.rng.random() < p
-
-    def pick(self, seq):
-        return self.rng.choice(seq)
-
-    def name(self, n: str) -> bytes:
-        return n.lower().encode() if self.chance(0.1) else n.encode()
 
     def key(self) -> bytes:
         r = self.rng.random()
@@ -174,7 +165,7 @@ class SetGenerator:
         if name == "SINTERCARD":
             return [self.gen_sintercard()]
         if name == "SSCAN":
-            return [self.gen_sscan()]
+            return [self.scan_step("SSCAN", self.key(), MATCHES, "sscan")]
         if name == "ENC":
             return [Step([b"OBJECT", b"ENCODING", k()])]
         if name == "CONFIG":
@@ -240,26 +231,8 @@ class SetGenerator:
             c += self.pick([[b"LIMIT"], [b"FOO", b"1"], [b"LIMIT", b"1", b"x"]])
         return Step(c)
 
-    def gen_sscan(self) -> Step:
-        cursor = b"0" if self.chance(0.8) else self.pick([b"abc", b"-1", b"5", b"", b"1 ",
-                                                          b"18446744073709551616"])
-        c = [self.name("SSCAN"), self.key(), cursor]
-        for _ in range(self.rng.randint(0, 2)):
-            if self.chance(0.5):
-                c += [b"MATCH", self.pick(MATCHES)]
-            else:
-                c += [b"COUNT", self.pick([b"1", b"2", b"10", b"100", b"0", b"-1", b"abc"])]
-        if self.chance(0.05):
-            c += self.pick([[b"FOO", b"1"], [b"COUNT"], [b"MATCH"]])
-        return Step(c, kind="sscan")
-
     def sequence(self, n_steps: int) -> List[Step]:
-        names = list(self.weights)
-        weights = [self.weights[x] for x in names]
-        out = self.setup()
-        for _ in range(n_steps):
-            out.extend(self.gen(self.rng.choices(names, weights)[0]))
-        return out
+        return self.weighted_sequence(self.setup(), n_steps)
 
 
 # ---------------------------------------------------------------------------
@@ -497,13 +470,7 @@ def test_diff_sets(server_pair, seed, proto):
     oracle, target = server_pair
     others = supported_other_types(oracle.port, target.port, OTHER_TYPE_SETUP)
     steps = SetGenerator(seed, others).sequence(STEPS)
-    runner = SetDiffRunner(oracle.port, target.port, proto, seed)
-    try:
-        runner.setup()
-        runner.run(steps)
-        runner.compare_state()
-    finally:
-        runner.close()
+    SetDiffRunner(oracle.port, target.port, proto, seed).check(steps)
 
 
 def test_generator_covers_every_set_command():

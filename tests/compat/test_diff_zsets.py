@@ -24,13 +24,12 @@ Steps per sequence: env ZDIFF_STEPS (default 1500).
 from __future__ import annotations
 
 import os
-import random
 from typing import Dict, List, Optional, Tuple
 
 import pytest
 
 from conftest import RawConn, parse_reply
-from test_differential import DiffRunner, Step, ENV_SEED, cmd_name, fmt
+from test_differential import DiffRunner, Step, ENV_SEED, cmd_name, fmt, SeededChooser
 
 ZSET_SEEDS = [1, 7, 42, 2024]
 STEPS = int(os.environ.get("ZDIFF_STEPS", "1500"))
@@ -63,16 +62,7 @@ COUNTS = [b"0", b"1", b"2", b"3", b"5", b"10", b"100", b"-1", b"-3", b"-10", b"-
 WEIGHTS = [b"1", b"2", b"0", b"-1", b"0.5", b"inf", b"-inf", b"1e300", b"x", b"nan"]
 
 
-class ZGen:
-    def __init__(self, seed: int):
-        self.rng = random.Random(seed)
-
-    def chance(self, p):
-        return self.rng.random() < p
-
-    def pick(self, seq):
-        return self.rng.choice(seq)
-
+class ZGen(SeededChooser):
     def zkey(self):
         r = self.rng.random()
         if r < 0.75:
@@ -89,9 +79,6 @@ class ZGen:
 
     def score(self):
         return self.pick(BAD_SCORES) if self.chance(0.04) else self.pick(SCORES)
-
-    def name(self, n: str) -> bytes:
-        return n.lower().encode() if self.chance(0.1) else n.encode()
 
     def limit(self) -> List[bytes]:
         if not self.chance(0.4):
@@ -393,7 +380,8 @@ class ZDiffRunner(DiffRunner):
             elif ra != rc:
                 self.fail(idx, st.cmd, ra, rc)
 
-    def compare_zstate(self):
+    def compare_state(self):
+        """Type, encoding and ZRANGE WITHSCORES of every key, on both servers."""
         keys = set()
         for conn in (self.a, self.c):
             keys |= {k.value for k in parse_reply(conn.call("KEYS", "*")).value}
@@ -425,13 +413,9 @@ def _restore_config(*servers):
 @pytest.mark.parametrize("seed", SEED_PARAMS)
 def test_diff_zsets(oracle, cardinal, seed, proto):
     steps = ZGen(seed * 2 + proto).sequence(STEPS)
-    runner = ZDiffRunner(oracle.port, cardinal.port, proto, seed)
     try:
-        runner.setup()
-        runner.run(steps)
-        runner.compare_zstate()
+        ZDiffRunner(oracle.port, cardinal.port, proto, seed).check(steps)
     finally:
-        runner.close()
         _restore_config(oracle, cardinal)
 
 

@@ -134,7 +134,49 @@ def b(x) -> bytes:
     return str(x).encode()
 
 
-class Generator:
+class SeededChooser:
+    """The random choices every sequence generator makes, from one seeded RNG (deterministic:
+    a seed names a sequence). The per-type generators (test_diff_*.py) build on it."""
+
+    def __init__(self, seed: int):
+        self.rng = random.Random(seed)
+
+    def chance(self, p: float) -> bool:
+        return self.rng.random() < p
+
+    def pick(self, seq):
+        return self.rng.choice(seq)
+
+    def name(self, n: str) -> bytes:
+        """A command name, sometimes in lower case (names are case-insensitive)."""
+        return n.lower().encode() if self.chance(0.1) else n.encode()
+
+    def weighted_sequence(self, setup: List[Step], n_steps: int) -> List[Step]:
+        """`setup`, then n_steps commands drawn by self.weights and built by self.gen(name)."""
+        names = list(self.weights)
+        weights = [self.weights[x] for x in names]
+        out = list(setup)
+        for _ in range(n_steps):
+            out.extend(self.gen(self.rng.choices(names, weights)[0]))
+        return out
+
+    def scan_step(self, command: str, key: bytes, matches: List[bytes], kind: str) -> Step:
+        """HSCAN/SSCAN-style: a cursor (mostly 0, sometimes invalid), MATCH/COUNT options in any
+        order, sometimes a malformed option."""
+        cursor = b"0" if self.chance(0.8) else self.pick([b"abc", b"-1", b"5", b"", b"1 ",
+                                                          b"18446744073709551616"])
+        c = [self.name(command), key, cursor]
+        for _ in range(self.rng.randint(0, 2)):
+            if self.chance(0.5):
+                c += [b"MATCH", self.pick(matches)]
+            else:
+                c += [b"COUNT", self.pick([b"1", b"2", b"10", b"100", b"0", b"-1", b"abc"])]
+        if self.chance(0.05):
+            c += self.pick([[b"FOO", b"1"], [b"COUNT"], [b"MATCH"]])
+        return Step(c, kind=kind)
+
+
+class Generator(SeededChooser):
     """Seeded generator of command sequences over a small key space."""
 
     TXN_SAFE = [
@@ -147,8 +189,8 @@ class Generator:
     ]
 
     def __init__(self, seed: int, now_ms: Optional[int] = None):
+        super().__init__(seed)
         self.seed = seed
-        self.rng = random.Random(seed)
         self.now_ms = int(time.time() * 1000) if now_ms is None else now_ms
         self._durations = list(range(3000))
         self.rng.shuffle(self._durations)
@@ -160,12 +202,6 @@ class Generator:
         self.weights = self._weights()
 
     # -- small helpers -------------------------------------------------------
-    def chance(self, p: float) -> bool:
-        return self.rng.random() < p
-
-    def pick(self, seq):
-        return self.rng.choice(seq)
-
     def key(self) -> bytes:
         return self.pick(KEY_POOL)
 
@@ -661,6 +697,15 @@ class DiffRunner:
             f"  reproduce: DIFF_SEED={self.seed} /usr/bin/python3 -m pytest "
             f"tests/compat/test_differential.py -k 'env and resp{self.proto}'")
 
+    def check(self, steps: List[Step]):
+        """The whole differential run: setup, the steps, the final state; closes the runner."""
+        try:
+            self.setup()
+            self.run(steps)
+            self.compare_state()
+        finally:
+            self.close()
+
     def setup(self):
         # both servers were flushed by their fixtures
         for conn in (self.a, self.c):
@@ -740,15 +785,7 @@ SEED_PARAMS = [pytest.param(s, id=f"seed{s}") for s in DEFAULT_SEEDS] + \
 @pytest.mark.parametrize("proto", [2, 3], ids=["resp2", "resp3"])
 @pytest.mark.parametrize("seed", SEED_PARAMS)
 def test_differential(oracle, cardinal, seed, proto):
-    gen = Generator(seed)
-    steps = gen.sequence(STEPS)
-    runner = DiffRunner(oracle.port, cardinal.port, proto, seed)
-    try:
-        runner.setup()
-        runner.run(steps)
-        runner.compare_state()
-    finally:
-        runner.close()
+    DiffRunner(oracle.port, cardinal.port, proto, seed).check(Generator(seed).sequence(STEPS))
 
 
 def _all_generated(seeds=DEFAULT_SEEDS) -> Tuple[Dict[str, int], Dict[str, int], int]:
