@@ -127,3 +127,19 @@ def test_round_trip_redis_cardinal_redis(oracle_factory, cardinal_factory, tmp_p
     copy_dump(tmp_path / "c", tmp_path / "r2")
     r2 = oracle_factory(data_dir=tmp_path / "r2")
     assert dump_dataset(r2.client()) == expected
+
+
+def test_background_save_replies_match_redis(oracle_factory, cardinal_factory, tmp_path):
+    """The replies of the snapshot commands while a child is busy (slowed by
+    rdb-key-save-delay), byte for byte."""
+    replies = []
+    for i, factory in enumerate((oracle_factory, cardinal_factory)):
+        srv = factory("--rdb-key-save-delay", "100000", data_dir=tmp_path / f"s{i}")
+        with srv.raw() as c:
+            for k in range(5):
+                c.call("SET", f"k{k}", "v")
+            got = [c.call(*cmd) for cmd in (["BGSAVE"], ["BGSAVE"], ["BGSAVE", "SCHEDULE"], ["SAVE"],
+                                            ["BGSAVE", "NOW"], ["BGSAVE", "SCHEDULE", "X"])]
+            c.call("CONFIG", "SET", "rdb-key-save-delay", "0")
+        replies.append(got)
+    assert replies[0] == replies[1]
