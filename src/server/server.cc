@@ -167,6 +167,8 @@ Server::Server() {
   RegisterServerConfig(&config_, &registry_);
   commands::RegisterAllFamilies(&commands_);
   RegisterServerFamilies(&commands_);
+  ping_cmd_ = commands_.Find("ping");
+  exec_cmd_ = commands_.Find("exec");
   std::random_device rd;
   static const char* kHex = "0123456789abcdef";
   for (int i = 0; i < 40; i++) run_id_.push_back(kHex[rd() % 16]);
@@ -575,7 +577,7 @@ void Server::Dispatch(Connection* conn, commands::ArgList args) {
     commands::BumpOwned(cells[cmd->id()].rejected_calls);
   }
   // Writes (and PING, as Redis does) are refused while the log or the last BGSAVE failed.
-  if (err.empty() && ((cmd->spec().flags & commands::kWrite) || cmd->name() == "ping") &&
+  if (err.empty() && ((cmd->spec().flags & commands::kWrite) || cmd == ping_cmd_) &&
       persistence_->WritesRefused(&err)) {
     commands::BumpOwned(cells[cmd->id()].rejected_calls);
   }
@@ -617,7 +619,7 @@ void Server::Dispatch(Connection* conn, commands::ArgList args) {
   st.skip_next_reply = false;
   Execute(cmd, args, ctx, conn->batch_clock_us());
   if ((cmd->spec().flags & (commands::kWrite | commands::kReadOnly)) || cmd->spec().keys.first > 0 ||
-      cmd->spec().key_extractor != nullptr || cmd->name() == "exec") {
+      cmd->spec().key_extractor != nullptr || cmd == exec_cmd_) {
     conn->NoteDataReply();
   }
   if (!ctx.ready_keys().empty()) commands::ServeReadyKeys(ctx);

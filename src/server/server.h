@@ -175,6 +175,9 @@ class Server {
   std::unique_ptr<storage::LazyFreer> lazy_freer_;
   std::unique_ptr<storage::Keyspace> keyspace_;
   std::unique_ptr<Persistence> persistence_;
+  // Commands the dispatcher treats specially, looked up once (no name compares per command).
+  const commands::Command* ping_cmd_ = nullptr;
+  const commands::Command* exec_cmd_ = nullptr;
   std::thread loader_;
   std::atomic<int> shutdown_save_mode_{0};
   std::atomic<int> exit_code_{0};
